@@ -1,0 +1,1 @@
+"""MSHT: one national system for modern slavery and human trafficking."""

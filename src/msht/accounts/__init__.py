@@ -1,0 +1,1 @@
+"""Organisations, users, roles and the permission rules (one place: ``rules``)."""

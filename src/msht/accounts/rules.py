@@ -1,0 +1,281 @@
+"""The permission rules: the only module that decides who may see or do what.
+
+Deny by default. ``can(actor, action, obj)`` answers one question; selectors use
+the ``*_visible_to`` scopes so that lists never hold what the actor may not see.
+Every rule names the DOMAIN.md section or policy it comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from msht.accounts.models import Organisation, OrganisationType, Role, User
+from msht.core import policy
+from msht.core.errors import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Actor = User | AnonymousUser
+else:
+    Actor = Any
+
+M = TypeVar("M", bound=Model)
+
+PERMISSION_DENIED = "You do not have permission to do this."
+
+
+class Action(StrEnum):
+    HOME_VIEW = "home.view"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_AMEND = "referral.amend"
+    DUTY_TO_NOTIFY_CREATE = "duty_to_notify.create"
+    DUTY_TO_NOTIFY_VIEW = "duty_to_notify.view"
+    PERSON_RECORD_VIEW = "person_record.view"
+    DECISION_VIEW = "decision.view"
+    DECISION_MAKE = "decision.make"
+    DECISION_ASSURE = "decision.assure"
+    SUSPECT_VIEW = "suspect.view"
+    INTELLIGENCE_SUBMIT = "intelligence.submit"
+    INTELLIGENCE_VIEW = "intelligence.view"
+    PURSUE_OUTCOME_RECORD = "pursue_outcome.record"
+    STATISTICS_VIEW = "statistics.view"
+    GOVERNANCE_VIEW = "governance.view"
+    GOVERNANCE_EDIT = "governance.edit"
+    ORGANISATION_MANAGE = "organisation.manage"
+    USER_MANAGE = "user.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+def _active(actor: Actor) -> bool:
+    return bool(actor.is_authenticated and actor.is_active)
+
+
+def _has_role(actor: Actor, *roles: Role) -> bool:
+    return _active(actor) and getattr(actor, "role", None) in roles
+
+
+def _organisation(actor: Actor) -> Organisation | None:
+    return getattr(actor, "organisation", None)
+
+
+def _in_competent_authority(actor: Actor) -> bool:
+    organisation = _organisation(actor)
+    return (
+        organisation is not None
+        and organisation.organisation_type == OrganisationType.COMPETENT_AUTHORITY
+    )
+
+
+def _is_casework_reader(actor: Actor) -> bool:
+    """Decision makers and quality assurers of a competent authority read every case."""
+    return _has_role(actor, Role.DECISION_MAKER, Role.QUALITY_ASSURER) and _in_competent_authority(
+        actor
+    )
+
+
+def _may_refer(actor: Actor, obj: object | None) -> bool:
+    """Only a first responder of a first responder organisation refers (DOMAIN.md, NRM 1)."""
+    organisation = _organisation(actor)
+    return (
+        _has_role(actor, Role.FIRST_RESPONDER)
+        and organisation is not None
+        and organisation.is_first_responder
+    )
+
+
+def _may_notify(actor: Actor, obj: object | None) -> bool:
+    """Duty to Notify: organisations under MSA 2015 s.52 and, by policy, BICS (DOMAIN.md, NRM 2)."""
+    organisation = _organisation(actor)
+    return (
+        _has_role(actor, Role.FIRST_RESPONDER)
+        and organisation is not None
+        and organisation.has_duty_to_notify
+    )
+
+
+def _referring_organisation_id(obj: object) -> int | None:
+    return getattr(obj, "first_responder_organisation_id", None)
+
+
+def _may_view_referral(actor: Actor, obj: object | None) -> bool:
+    """First responders see their own organisation's referrals; the competent authority sees all."""
+    if _is_casework_reader(actor):
+        return True
+    if not _may_refer(actor, obj):
+        return False
+    if obj is None:
+        return True
+    return _referring_organisation_id(obj) == getattr(actor, "organisation_id", None)
+
+
+def _may_amend_referral(actor: Actor, obj: object | None) -> bool:
+    """Only the referring organisation's first responders amend, and only before a decision."""
+    if not _may_refer(actor, obj):
+        return False
+    if obj is None:
+        return True
+    return _referring_organisation_id(obj) == getattr(
+        actor, "organisation_id", None
+    ) and not getattr(obj, "has_decision", False)
+
+
+def _may_view_person_record(actor: Actor, obj: object | None) -> bool:
+    """A person record is seen through a referral the actor may see; never by analysts."""
+    if _is_casework_reader(actor):
+        return True
+    if obj is None:
+        return _may_refer(actor, obj)
+    referral = getattr(obj, "referral", None)
+    return referral is not None and _may_view_referral(actor, referral)
+
+
+def _may_view_duty_to_notify(actor: Actor, obj: object | None) -> bool:
+    if _is_casework_reader(actor) or _has_role(actor, Role.ANALYST):
+        return True
+    if not _may_notify(actor, obj):
+        return False
+    return obj is None or getattr(obj, "organisation_id", None) == getattr(
+        actor, "organisation_id", None
+    )
+
+
+def _may_decide(actor: Actor, obj: object | None) -> bool:
+    """Separation of duties (DOMAIN.md, 'Who decides'; policies named below)."""
+    organisation = _organisation(actor)
+    if not (_has_role(actor, Role.DECISION_MAKER) and _in_competent_authority(actor)):
+        return False
+    assert organisation is not None  # noqa: S101 - guaranteed by _in_competent_authority
+    if (
+        policy.IMMIGRATION_ENFORCEMENT_MAY_NOT_DECIDE.default
+        and organisation.performs_immigration_enforcement
+    ):
+        return False
+    if obj is None:
+        return True
+    own_referral = _referring_organisation_id(obj) == organisation.pk
+    return not (policy.DECISION_MAKER_MAY_NOT_DECIDE_OWN_REFERRAL.default and own_referral)
+
+
+def _may_assure(actor: Actor, obj: object | None) -> bool:
+    """A second person assures a decision: never the one who made it (DOMAIN.md, NRM 6)."""
+    if not (_has_role(actor, Role.QUALITY_ASSURER) and _in_competent_authority(actor)):
+        return False
+    return obj is None or getattr(obj, "decision_maker_id", None) != actor.pk
+
+
+def _may_view_decision(actor: Actor, obj: object | None) -> bool:
+    if _is_casework_reader(actor):
+        return True
+    referral = getattr(obj, "referral", None) if obj is not None else None
+    return _may_view_referral(actor, referral) if referral is not None else False
+
+
+def _is_investigator(actor: Actor, obj: object | None) -> bool:
+    return _has_role(actor, Role.INVESTIGATOR)
+
+
+def _may_view_intelligence(actor: Actor, obj: object | None) -> bool:
+    """Handling code C restricts a report to the organisations its conditions name (3x5x2)."""
+    if not _is_investigator(actor, obj):
+        return False
+    if obj is None:
+        return True
+    organisation_id = getattr(actor, "organisation_id", None)
+    if getattr(obj, "originating_organisation_id", None) == organisation_id:
+        return True
+    if getattr(obj, "handling_code", None) != "C":
+        return True
+    permitted = getattr(obj, "permitted_organisations", None)
+    return permitted is not None and permitted.filter(pk=organisation_id).exists()
+
+
+def _is_analyst_or_governance(actor: Actor, obj: object | None) -> bool:
+    return _has_role(actor, Role.ANALYST, Role.GOVERNANCE)
+
+
+def _is_governance(actor: Actor, obj: object | None) -> bool:
+    return _has_role(actor, Role.GOVERNANCE)
+
+
+def _is_administrator(actor: Actor, obj: object | None) -> bool:
+    return _has_role(actor, Role.ADMINISTRATOR)
+
+
+def _is_active(actor: Actor, obj: object | None) -> bool:
+    return _active(actor)
+
+
+_RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
+    Action.HOME_VIEW: _is_active,
+    Action.REFERRAL_CREATE: _may_refer,
+    Action.REFERRAL_VIEW: _may_view_referral,
+    Action.REFERRAL_AMEND: _may_amend_referral,
+    Action.DUTY_TO_NOTIFY_CREATE: _may_notify,
+    Action.DUTY_TO_NOTIFY_VIEW: _may_view_duty_to_notify,
+    Action.PERSON_RECORD_VIEW: _may_view_person_record,
+    Action.DECISION_VIEW: _may_view_decision,
+    Action.DECISION_MAKE: _may_decide,
+    Action.DECISION_ASSURE: _may_assure,
+    Action.SUSPECT_VIEW: _is_investigator,
+    Action.INTELLIGENCE_SUBMIT: _is_investigator,
+    Action.INTELLIGENCE_VIEW: _may_view_intelligence,
+    Action.PURSUE_OUTCOME_RECORD: _is_investigator,
+    Action.STATISTICS_VIEW: _is_analyst_or_governance,
+    Action.GOVERNANCE_VIEW: _is_governance,
+    Action.GOVERNANCE_EDIT: _is_governance,
+    Action.ORGANISATION_MANAGE: _is_administrator,
+    Action.USER_MANAGE: _is_administrator,
+    Action.AUDIT_VIEW: _is_administrator,
+}
+
+
+def can(actor: Actor, action: Action, obj: object | None = None) -> bool:
+    """True only when a rule for ``action`` exists and allows ``actor`` (deny by default)."""
+    rule = _RULES.get(action)
+    return rule is not None and rule(actor, obj)
+
+
+def require(actor: Actor, action: Action, obj: object | None = None) -> None:
+    """Raise PermissionDeniedError unless ``can(actor, action, obj)``."""
+    if not can(actor, action, obj):
+        raise PermissionDeniedError(PERMISSION_DENIED)
+
+
+def referrals_visible_to(actor: Actor, referrals: QuerySet[M]) -> QuerySet[M]:
+    """Scope a referral queryset to what ``actor`` may see (same rule as REFERRAL_VIEW)."""
+    if _is_casework_reader(actor):
+        return referrals
+    if _may_refer(actor, None):
+        return referrals.filter(
+            first_responder_organisation_id=getattr(actor, "organisation_id", None)
+        )
+    return referrals.none()
+
+
+def person_records_visible_to(actor: Actor, records: QuerySet[M]) -> QuerySet[M]:
+    """Scope person records: through visible referrals only (same rule as PERSON_RECORD_VIEW)."""
+    if _is_casework_reader(actor):
+        return records
+    if _may_refer(actor, None):
+        return records.filter(
+            referral__first_responder_organisation_id=getattr(actor, "organisation_id", None)
+        )
+    return records.none()
+
+
+def intelligence_visible_to(actor: Actor, reports: QuerySet[M]) -> QuerySet[M]:
+    """Scope intelligence reports by originator and handling conditions (INTELLIGENCE_VIEW)."""
+    if not _is_investigator(actor, None):
+        return reports.none()
+    organisation_id = getattr(actor, "organisation_id", None)
+    return reports.filter(
+        Q(originating_organisation_id=organisation_id)
+        | ~Q(handling_code="C")
+        | Q(permitted_organisations__id=organisation_id)
+    ).distinct()

@@ -1,0 +1,58 @@
+"""Reads about users and organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from msht.accounts.models import Role, User
+from msht.accounts.rules import Action, Actor, can
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A task on a role's home page: what it is and whether it is available yet."""
+
+    title: str
+    description: str
+
+
+# The work each role comes to MSHT for (ARCHITECTURE.md, 'Who uses it').
+_ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
+    Role.FIRST_RESPONDER: (
+        HomeLink("Refer a potential victim", "Make a National Referral Mechanism referral."),
+        HomeLink(
+            "Report under Duty to Notify",
+            "Notify the Home Office of an adult who does not consent to a referral.",
+        ),
+        HomeLink("Your organisation's referrals", "See the outcome of referrals you made."),
+    ),
+    Role.DECISION_MAKER: (
+        HomeLink("Your work queue", "Reasonable Grounds and Conclusive Grounds decisions due."),
+        HomeLink("Reconsiderations", "Requests to reconsider a negative decision."),
+    ),
+    Role.QUALITY_ASSURER: (HomeLink("Decisions to assure", "Second-person checks of decisions."),),
+    Role.INVESTIGATOR: (
+        HomeLink("Submit intelligence", "Graded on the 3x5x2 model."),
+        HomeLink("Suspects and networks", "Suspects linked across agencies."),
+        HomeLink("Record a Pursue outcome", "Investigations, arrests, charges, convictions."),
+    ),
+    Role.ANALYST: (
+        HomeLink("National statistics", "Quarterly tables with disclosure control."),
+        HomeLink("Data quality", "Completeness and validity per source."),
+    ),
+    Role.GOVERNANCE: (
+        HomeLink("Performance indicators", "Per directorate and strand."),
+        HomeLink("Inspection recommendations", "Responses and actions against deadlines."),
+    ),
+    Role.ADMINISTRATOR: (
+        HomeLink("Organisations", "First responders, competent authorities and units."),
+        HomeLink("Users and roles", "Who may sign in and what they may do."),
+    ),
+}
+
+
+def home_tasks_for(actor: Actor) -> tuple[HomeLink, ...]:
+    """The tasks shown on ``actor``'s home page, by role (nothing for an unknown role)."""
+    if not can(actor, Action.HOME_VIEW) or not isinstance(actor, User):
+        return ()
+    return _ROLE_TASKS.get(Role(actor.role), ()) if actor.role in Role.values else ()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from msht.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+]

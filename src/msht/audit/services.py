@@ -1,0 +1,165 @@
+"""Writing and verifying the audit trail (STYLE.md: audit_record inside every write)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
+
+if TYPE_CHECKING:
+    from msht.accounts.rules import Actor
+
+GENESIS_HASH = "0" * 64
+NOT_IN_TRANSACTION = "audit_record must run inside the transaction of the write it records"
+MISSING_EVENT = "event {sequence} is missing (expected after {previous})"
+WRONG_PREVIOUS_HASH = "event {sequence} does not follow the event before it (reordered or altered)"
+WRONG_HASH = "event {sequence} has been altered: its content does not match its hash"
+HEAD_MISMATCH = "the newest events were removed: the trail ends at {sequence}, the head at {head}"
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def event_hash(
+    *,
+    sequence: int,
+    occurred_at: str,
+    actor_id: int | None,
+    actor_username: str,
+    event_type: str,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any],
+    previous_hash: str,
+) -> str:
+    """SHA-256 over the event's canonical JSON, chained to the previous hash."""
+    payload = {
+        "sequence": sequence,
+        "occurred_at": occurred_at,
+        "actor_id": actor_id,
+        "actor_username": actor_username,
+        "event_type": event_type,
+        "object_type": object_type,
+        "object_id": object_id,
+        "details": details,
+        "previous_hash": previous_hash,
+    }
+    return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+def _hash_of(event: AuditEvent) -> str:
+    return event_hash(
+        sequence=event.sequence,
+        occurred_at=event.occurred_at.isoformat(),
+        actor_id=event.actor_id,
+        actor_username=event.actor_username,
+        event_type=event.event_type,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        details=event.details,
+        previous_hash=event.previous_hash,
+    )
+
+
+def _lock_head() -> AuditChainHead:
+    """The chain head, locked so that concurrent writers append one after another."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = AuditChainHead.objects.get_or_create(
+            pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def audit_record(
+    actor: Actor | None,
+    *,
+    event_type: AuditEventType,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain; must run inside the caller's write transaction."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError(NOT_IN_TRANSACTION)
+    head = _lock_head()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    authenticated = actor is not None and actor.is_authenticated
+    # Round-trip through JSON so the stored details hash the same way when read back.
+    clean_details = json.loads(_canonical(details or {}))
+    event = AuditEvent(
+        sequence=head.last_sequence + 1,
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if authenticated and actor is not None else None,
+        actor_username=actor.get_username() if authenticated and actor is not None else "",
+        event_type=event_type,
+        object_type=object_type,
+        object_id=object_id,
+        details=clean_details,
+        previous_hash=head.last_hash,
+    )
+    event.event_hash = _hash_of(event)
+    event.save()
+    head.last_sequence = event.sequence
+    head.last_hash = event.event_hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """What ``audit_verify`` found: how many events it checked and every break in the chain."""
+
+    events_checked: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _chain_problems(events: Iterable[AuditEvent]) -> Iterator[str]:
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    for event in events:
+        if event.sequence != expected_sequence:
+            yield MISSING_EVENT.format(sequence=expected_sequence, previous=expected_sequence - 1)
+        if event.previous_hash != previous_hash:
+            yield WRONG_PREVIOUS_HASH.format(sequence=event.sequence)
+        if _hash_of(event) != event.event_hash:
+            yield WRONG_HASH.format(sequence=event.sequence)
+        expected_sequence = event.sequence + 1
+        previous_hash = event.event_hash
+
+
+def audit_verify() -> AuditVerification:
+    """Recompute the chain: detects altered, deleted and reordered events (DOMAIN: audit)."""
+    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
+    problems: list[str] = []
+    checked = 0
+
+    def counted(source: Iterable[AuditEvent]) -> Iterator[AuditEvent]:
+        nonlocal checked
+        for event in source:
+            checked += 1
+            yield event
+
+    problems.extend(_chain_problems(counted(events)))
+    head = AuditChainHead.objects.filter(pk=1).first()
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    if head is not None and head.last_sequence != last:
+        problems.append(HEAD_MISMATCH.format(sequence=last, head=head.last_sequence))
+    return AuditVerification(events_checked=checked, problems=tuple(problems))

@@ -1,0 +1,1 @@
+"""Reference data, policy rules, the working-day calendar and shared errors."""

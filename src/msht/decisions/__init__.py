@@ -1,0 +1,1 @@
+"""Reasonable Grounds, Conclusive Grounds and reconsideration decisions."""

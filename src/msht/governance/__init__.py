@@ -1,0 +1,1 @@
+"""Indicators, the delivery plan, inspection recommendations and actions, skills gaps."""

@@ -1,0 +1,1 @@
+"""Suspects (records and entities), graded intelligence and Pursue outcomes."""

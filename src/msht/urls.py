@@ -1,0 +1,7 @@
+"""URL configuration: every app's pages and API mounted here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("msht.accounts.urls")),
+]
