@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import factory
-from factory.django import DjangoModelFactory
+from factory.declarations import LazyAttribute, Sequence, SubFactory
+from factory.django import DjangoModelFactory, Password
+from factory.faker import Faker
 
 from msht.accounts.models import Organisation, OrganisationType, Role, User
 
@@ -13,13 +14,13 @@ class OrganisationFactory(DjangoModelFactory[Organisation]):
         model = Organisation
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"test-organisation-{n}")
-    name = factory.Sequence(lambda n: f"Test Organisation {n}")
+    code = Sequence(lambda n: f"test-organisation-{n}")
+    name = Sequence(lambda n: f"Test Organisation {n}")
     organisation_type = OrganisationType.POLICE_FORCE
 
 
 class CompetentAuthorityFactory(OrganisationFactory):
-    code = factory.Sequence(lambda n: f"test-competent-authority-{n}")
+    code = Sequence(lambda n: f"test-competent-authority-{n}")
     organisation_type = OrganisationType.COMPETENT_AUTHORITY
 
 
@@ -29,20 +30,20 @@ class UserFactory(DjangoModelFactory[User]):
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.gov.uk")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    username = Sequence(lambda n: f"user{n}")
+    email = LazyAttribute(lambda user: f"{user.username}@example.gov.uk")
+    first_name = Faker("first_name", locale="en_GB")
+    last_name = Faker("last_name", locale="en_GB")
     role = Role.FIRST_RESPONDER
-    organisation = factory.SubFactory(OrganisationFactory)
-    password = factory.django.Password("a long demo passphrase")
+    organisation = SubFactory(OrganisationFactory)
+    password = Password("a long demo passphrase")
 
 
 class DecisionMakerFactory(UserFactory):
     role = Role.DECISION_MAKER
-    organisation = factory.SubFactory(CompetentAuthorityFactory)
+    organisation = SubFactory(CompetentAuthorityFactory)
 
 
 class QualityAssurerFactory(UserFactory):
     role = Role.QUALITY_ASSURER
-    organisation = factory.SubFactory(CompetentAuthorityFactory)
+    organisation = SubFactory(CompetentAuthorityFactory)

@@ -1,0 +1,60 @@
+"""Settings come from the environment with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _settings_in_subprocess(
+    env: dict[str, str], expression: str
+) -> subprocess.CompletedProcess[str]:
+    """Import the settings afresh, as a new process would, and print one expression."""
+    code = f"import msht.settings as s; print({expression})"
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("MSHT_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_is_off_unless_set(tmp_path: Path) -> None:
+    off = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path)}, "s.DEBUG")
+    on = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path), "MSHT_DEBUG": "1"}, "s.DEBUG")
+    assert off.stdout.strip() == "False"
+    assert on.stdout.strip() == "True"
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path)}, "s.SECRET_KEY")
+    second = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path)}, "s.SECRET_KEY")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert len(first.stdout.strip()) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = _settings_in_subprocess(
+        {"MSHT_VAR_DIR": str(tmp_path), "MSHT_ENVIRONMENT": "production"}, "s.SECRET_KEY"
+    )
+    assert result.returncode != 0
+    assert "MSHT_SECRET_KEY must be set" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_database_defaults_to_sqlite_under_var_and_follows_database_url(tmp_path: Path) -> None:
+    default = _settings_in_subprocess(
+        {"MSHT_VAR_DIR": str(tmp_path)}, "s.DATABASES['default']['NAME']"
+    )
+    assert default.stdout.strip() == str(tmp_path / "msht.sqlite3")
+    postgres = _settings_in_subprocess(
+        {"MSHT_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.example:5432/msht"},
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
+    )
+    assert postgres.stdout.strip() == "django.db.backends.postgresql msht"
