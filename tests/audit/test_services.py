@@ -12,6 +12,7 @@ from msht.audit.services import (
     GENESIS_HASH,
     NOT_IN_TRANSACTION,
     audit_record,
+    audit_record_many,
     audit_verify,
 )
 from msht.core.errors import MshtError
@@ -175,3 +176,23 @@ def test_audit_verify_command_reports_success_and_failure(
     _raw_update(f"UPDATE {table} SET details = %s WHERE id = %s", ['{"x": 1}', events[0].pk])  # noqa: S608
     with pytest.raises(CommandError, match="audit trail broken"):
         call_command("audit", "verify")
+
+
+def test_bulk_append_chains_one_event_per_object_and_verifies() -> None:
+    _record_events(2)
+    with transaction.atomic():
+        written = audit_record_many(
+            None,
+            event_type=AuditEventType.RECORD_CREATED,
+            object_type="referrals.personrecord",
+            object_ids=[str(n) for n in range(12)],
+            details={"batch": "world-1"},
+            batch_size=5,
+        )
+
+    assert written == 12
+    assert AuditEvent.objects.count() == 14
+    assert AuditChainHead.objects.get(pk=1).last_sequence == 14
+    result = audit_verify()
+    assert result.ok, result.problems
+    assert result.events_checked == 14

@@ -119,6 +119,52 @@ def audit_record(
     return event
 
 
+def audit_record_many(
+    actor: Actor | None,
+    *,
+    event_type: AuditEventType,
+    object_type: str,
+    object_ids: Iterable[str],
+    details: dict[str, Any] | None = None,
+    batch_size: int = 5000,
+) -> int:
+    """Append one chained event per object (bulk loads: every record written is audited)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError(NOT_IN_TRANSACTION)
+    head = _lock_head()
+    authenticated = actor is not None and actor.is_authenticated
+    actor_id = actor.pk if authenticated and actor is not None else None
+    actor_username = actor.get_username() if authenticated and actor is not None else ""
+    clean_details = json.loads(_canonical(details or {}))
+    occurred_at = timezone.now()
+    sequence, previous_hash = head.last_sequence, head.last_hash
+    batch: list[AuditEvent] = []
+    written = 0
+    for object_id in object_ids:
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_username=actor_username,
+            event_type=event_type,
+            object_type=object_type,
+            object_id=str(object_id),
+            details=clean_details,
+            previous_hash=previous_hash,
+        )
+        event.event_hash = previous_hash = _hash_of(event)
+        batch.append(event)
+        if len(batch) >= batch_size:
+            written += len(AuditEvent.objects.bulk_create(batch))
+            batch = []
+    written += len(AuditEvent.objects.bulk_create(batch))
+    head.last_sequence, head.last_hash = sequence, previous_hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return written
+
+
 @dataclass(frozen=True)
 class AuditVerification:
     """What ``audit_verify`` found: how many events it checked and every break in the chain."""

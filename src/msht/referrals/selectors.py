@@ -1,0 +1,52 @@
+"""Reads of referrals and person records: scoped by accounts.rules, every read audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from msht.accounts.rules import (
+    Action,
+    Actor,
+    person_records_visible_to,
+    referrals_visible_to,
+    require,
+)
+from msht.audit.models import AuditEventType
+from msht.audit.services import audit_record
+from msht.referrals.models import PersonRecord, Referral
+
+
+def referral_list_visible(actor: Actor) -> QuerySet[Referral]:
+    """Referrals the actor may see (REFERRAL_VIEW); a list shows no personal details."""
+    referrals = Referral.objects.select_related(
+        "first_responder_organisation", "competent_authority"
+    )
+    return referrals_visible_to(actor, referrals)
+
+
+def referral_get(actor: Actor, *, reference: str) -> Referral:
+    """One referral with its subject's record; the read of the person's record is audited.
+
+    Raises Referral.DoesNotExist when the referral is absent *or* not visible, so that
+    another organisation's referral cannot be told apart from a missing one.
+    """
+    referral = referral_list_visible(actor).select_related("person_record").get(reference=reference)
+    require(actor, Action.PERSON_RECORD_VIEW, referral.person_record)
+    with transaction.atomic():
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            obj=referral.person_record,
+            details={"via": "referral", "referral": referral.reference},
+        )
+    return referral
+
+
+def person_record_get(actor: Actor, *, pk: int) -> PersonRecord:
+    """One person record the actor may see (PERSON_RECORD_VIEW); the read is audited."""
+    records = PersonRecord.objects.select_related("source_organisation", "entity")
+    record = person_records_visible_to(actor, records).get(pk=pk)
+    with transaction.atomic():
+        audit_record(actor, event_type=AuditEventType.RECORD_VIEWED, obj=record)
+    return record
