@@ -136,6 +136,7 @@ def _may_view_person_record(actor: Actor, obj: object | None) -> bool:
 
 
 def _may_view_duty_to_notify(actor: Actor, obj: object | None) -> bool:
+    """The notifying organisation, the competent authority and analysts (reports are anonymous)."""
     if _is_casework_reader(actor) or _has_role(actor, Role.ANALYST):
         return True
     if not _may_notify(actor, obj):
@@ -146,7 +147,9 @@ def _may_view_duty_to_notify(actor: Actor, obj: object | None) -> bool:
 
 
 def _may_decide(actor: Actor, obj: object | None) -> bool:
-    """Separation of duties (DOMAIN.md, 'Who decides'; policies named below)."""
+    """A competent authority decision maker, never on their own organisation's referral and
+    never while working in immigration enforcement (DOMAIN.md, 'Who decides'; policies
+    decision_maker_may_not_decide_own_referral, immigration_enforcement_may_not_decide)."""
     organisation = _organisation(actor)
     if not (_has_role(actor, Role.DECISION_MAKER) and _in_competent_authority(actor)):
         return False
@@ -170,6 +173,7 @@ def _may_assure(actor: Actor, obj: object | None) -> bool:
 
 
 def _may_view_decision(actor: Actor, obj: object | None) -> bool:
+    """The competent authority, and the first responder who made the referral (its outcome)."""
     if _is_casework_reader(actor):
         return True
     referral = getattr(obj, "referral", None) if obj is not None else None
@@ -177,6 +181,7 @@ def _may_view_decision(actor: Actor, obj: object | None) -> bool:
 
 
 def _is_investigator(actor: Actor, obj: object | None) -> bool:
+    """Investigators and intelligence officers (police, NCA, IE criminal investigations)."""
     return _has_role(actor, Role.INVESTIGATOR)
 
 
@@ -196,18 +201,22 @@ def _may_view_intelligence(actor: Actor, obj: object | None) -> bool:
 
 
 def _is_analyst_or_governance(actor: Actor, obj: object | None) -> bool:
+    """Analysts and governance users read pseudonymised statistics only."""
     return _has_role(actor, Role.ANALYST, Role.GOVERNANCE)
 
 
 def _is_governance(actor: Actor, obj: object | None) -> bool:
+    """Governance board members and managers."""
     return _has_role(actor, Role.GOVERNANCE)
 
 
 def _is_administrator(actor: Actor, obj: object | None) -> bool:
+    """Administrators manage organisations, users and reference data, not casework."""
     return _has_role(actor, Role.ADMINISTRATOR)
 
 
 def _is_active(actor: Actor, obj: object | None) -> bool:
+    """Any signed-in, active user (their own home page)."""
     return _active(actor)
 
 
