@@ -23,8 +23,6 @@ from msht.core.reference import (
     UkNation,
 )
 
-MAX_EXPLOITATION_PLACES = 10
-
 
 class PersonEntity(models.Model):
     """One real person as record linkage sees them; the id is stable across linkage runs."""
