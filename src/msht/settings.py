@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from msht.core.errors import ConfigurationError
 
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "msht.core",
@@ -74,6 +77,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer here, before sessions and authentication are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Pages carry people's details: no browser or proxy may keep a copy.
+    "msht.accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: every page needs a signed-in user unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A PermissionDeniedError from accounts.rules answers 403.
+    "msht.accounts.middleware.PermissionDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "msht.urls"
@@ -136,6 +146,41 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The test suite never runs `collectstatic`; see STORAGES and WHITENOISE_* below.
+_STATIC_UNCOLLECTED = "pytest" in sys.modules
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies with content hashes in their names, cached for ever by browsers;
+    # built by `collectstatic` (`msht serve` runs it). Under pytest Django's plain storage
+    # names the source files instead (Django's advice for tests).
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if _STATIC_UNCOLLECTED
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# WhiteNoise serves STATIC_ROOT; in debug mode and under pytest it finds files at their source.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or _STATIC_UNCOLLECTED
+
+# A strict Content Security Policy: nothing inline, nothing from elsewhere. The GOV.UK
+# `js-enabled` class is set by an external script (static/msht/js-enabled.js) for this reason.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60
@@ -153,7 +198,7 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     # Deny by default: an endpoint must say who may call it.
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["msht.accounts.api_permissions.DenyAll"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

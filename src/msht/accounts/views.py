@@ -6,21 +6,56 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from msht.accounts.rules import Action, require
 from msht.accounts.selectors import home_tasks_for
 
+# GOV.UK error messages: say what to do (design-system.service.gov.uk, 'Error message').
+USERNAME_MISSING = "Enter your username"
+PASSWORD_MISSING = "Enter your password"  # noqa: S105 - a message, not a password
+SIGN_IN_FAILED = "Enter a correct username and password (both are case-sensitive)"
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with GOV.UK error messages, each attached to a field.
+
+    A failed sign-in is reported on the username field without saying which of the two was
+    wrong, so the page does not tell anyone which usernames exist.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": SIGN_IN_FAILED,
+        "inactive": SIGN_IN_FAILED,
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = USERNAME_MISSING
+        self.fields["password"].error_messages["required"] = PASSWORD_MISSING
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError as error:
+            self.add_error("username", error)
+            return self.cleaned_data
+
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """POST only (Django's LogoutView), so that a link or image cannot sign anyone out."""
 
 
 class HomeView(TemplateView):
