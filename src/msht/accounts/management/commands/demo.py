@@ -1,0 +1,85 @@
+"""``msht demo``: demo users, one per role, and a synthetic national data set to look at."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.table import Table
+
+from msht.accounts.services import DemoUser, demo_users_ensure
+
+PASSWORD_UNCHANGED = "(unchanged)"  # noqa: S105 - a label, not a password
+
+
+def _width() -> int:
+    """The terminal's width, or 120 columns when the output is not a terminal."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo users (one per role; generated passwords are printed once, never "
+        "stored in plain text), then write and load a synthetic data set with `msht synth` "
+        "and `msht load` when those commands are installed."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--password", help="password for the users created now (default: one generated each)"
+        )
+        parser.add_argument(
+            "--referrals", type=int, default=3000, help="referrals in the synthetic data set"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data set")
+        parser.add_argument(
+            "--no-synthetic-data",
+            action="store_true",
+            help="create the demo users only",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = demo_users_ensure(password=options["password"])
+        try:
+            if not options["no_synthetic_data"]:
+                self._synthetic_data(referrals=options["referrals"], seed=options["seed"])
+        finally:
+            # Last, so the passwords are on screen after the data set's progress output.
+            self._print_users(users)
+
+    def _synthetic_data(self, *, referrals: int, seed: int) -> None:
+        """Run ``msht synth`` then ``msht load`` into var/demo-world, if both are installed."""
+        commands = get_commands()
+        if "synth" not in commands or "load" not in commands:
+            self.stdout.write(
+                "Synthetic data set skipped: `msht synth` and `msht load` are not installed."
+            )
+            return
+        world = Path(settings.VAR_DIR) / "demo-world"
+        call_command("synth", referrals=referrals, seed=seed, out=str(world))
+        call_command("load", str(world))
+
+    def _print_users(self, users: list[DemoUser]) -> None:
+        table = Table(
+            title="MSHT demo users",
+            caption="Passwords are shown once; users made before keep theirs (unchanged).",
+        )
+        for column in ("Username", "Role", "Organisation", "Password"):
+            table.add_column(column)
+        for user in users:
+            table.add_row(
+                user.username,
+                user.role.label,
+                user.organisation,
+                user.password if user.password is not None else PASSWORD_UNCHANGED,
+            )
+        buffer = io.StringIO()
+        Console(file=buffer, force_terminal=self.stdout.isatty(), width=_width()).print(table)
+        self.stdout.write(buffer.getvalue(), ending="")
