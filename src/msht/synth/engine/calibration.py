@@ -116,12 +116,12 @@ AGE_GROUPS: tuple[str, ...] = ("adult", "child", "not_known")
 
 AGE_GROUP_SHARE: dict[int, dict[str, Figure]] = {
     2017: {
-        "adult": assumed(0.548, "child share published; not known taken as 4%"),
+        "adult": assumed(1 - 2118 / 5145 - 0.04, "the rest: child published, not known 4%"),
         "child": published(2118 / 5145, S5 + " (2017: 2,118 children)"),
         "not_known": assumed(0.04, "not published for 2017; 4% as in 2018-2019"),
     },
     2018: {
-        "adult": assumed(0.511, "child share published; not known taken as 4%"),
+        "adult": assumed(1 - 3137 / 6993 - 0.04, "the rest: child published, not known 4%"),
         "child": published(3137 / 6993, S5 + " (2018: 3,137 children)"),
         "not_known": assumed(0.04, "not published for 2018"),
     },

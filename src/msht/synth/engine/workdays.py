@@ -43,6 +43,7 @@ def add_working_days(
 
     Rolling a non-working start back to the previous working day and then counting
     forward gives the same answer as counting working days after the start itself.
+    The start itself never counts.
     """
     result = np.empty(days.size, dtype=np.int64)
     for nation in np.unique(nations):
@@ -52,7 +53,8 @@ def add_working_days(
             start, counts[mask], roll="backward", busdaycal=_calendar(int(nation))
         )
         result[mask] = moved.astype(np.int64)
-    return result
+    # Zero working days after a day is the day itself, working or not (as core.calendar).
+    return np.where(counts == 0, days, result)
 
 
 def is_working_day(days: npt.NDArray[np.int64], nation: int = 0) -> npt.NDArray[np.bool_]:
