@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src tests bench
 	$(BIN)/lint-imports
-	$(BIN)/cog --check -r docs/*.md README.md
+	$(BIN)/cog --check docs/*.md
 
 pytest: install assets
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -55,3 +55,13 @@ def test_a_user_with_a_role_needs_an_organisation() -> None:
     user = User(username="someone", role=Role.ANALYST)
     with pytest.raises(ValidationError, match="organisation"):
         user.clean()
+
+
+def test_police_forces_are_named_once_as_police() -> None:
+    names = set(
+        Organisation.objects.filter(organisation_type=OrganisationType.POLICE_FORCE).values_list(
+            "name", flat=True
+        )
+    )
+    assert {"Metropolitan Police", "Kent Police", "Police Scotland"} <= names
+    assert not [name for name in names if "Police Police" in name]

@@ -64,7 +64,7 @@ def test_intact_trail_verifies() -> None:
     assert result.events_checked == 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_record_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError, match=NOT_IN_TRANSACTION):
         audit_record(None, event_type=AuditEventType.DATA_LOADED)

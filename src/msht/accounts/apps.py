@@ -5,3 +5,14 @@ class AccountsConfig(AppConfig):
     name = "msht.accounts"
     label = "accounts"
     verbose_name = "Organisations and users"
+
+    def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        from msht.accounts import session_audit
+
+        signals.user_logged_in.connect(session_audit.audit_signed_in, dispatch_uid="msht-in")
+        signals.user_logged_out.connect(session_audit.audit_signed_out, dispatch_uid="msht-out")
+        signals.user_login_failed.connect(
+            session_audit.audit_sign_in_failed, dispatch_uid="msht-failed"
+        )

@@ -15,7 +15,8 @@ def load(apps: Any, schema_editor: Any) -> None:
     area_model = apps.get_model("core", "PoliceForceArea")
     areas = {area.code: area for area in area_model.objects.all()}
     for area in areas.values():
-        name = area.name if area.code in {"police-scotland", "psni"} else f"{area.name} Police"
+        # "Metropolitan Police", "Police Scotland" and PSNI already say they are police.
+        name = area.name if "Police" in area.name else f"{area.name} Police"
         organisation.objects.update_or_create(
             code=f"police-{area.code}",
             defaults={

@@ -20,8 +20,9 @@ PASSWORD_UNCHANGED = "(unchanged)"  # noqa: S105 - a label, not a password
 
 
 def _width() -> int:
-    """The terminal's width, or 120 columns when the output is not a terminal."""
-    return shutil.get_terminal_size((120, 24)).columns
+    """The terminal's width, but never under 120 columns: usernames and passwords must not
+    wrap, or they cannot be copied."""
+    return max(shutil.get_terminal_size((120, 24)).columns, 120)
 
 
 class Command(BaseCommand):
