@@ -30,3 +30,16 @@ def _block_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Real hashers are slow by design; tests only need passwords to round-trip."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request: pytest.FixtureRequest, _django_db_marker: None) -> None:
+    """Tests that commit for real end with a flush of the test database, which takes the
+    migrations' reference data with it; put it back before the next database test."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from msht.core.models import PoliceForceArea
+    from tests.reference_data import load_reference_data
+
+    if not PoliceForceArea.objects.exists():
+        load_reference_data()

@@ -29,7 +29,7 @@ def _write_events(writer: int) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_the_chain_intact() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks are only real on PostgreSQL; SQLite serialises writers itself")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from msht.audit.models import APPEND_ONLY, AuditChainHead, AuditEvent, AuditEventType
 from msht.audit.services import (
@@ -64,8 +64,9 @@ def test_intact_trail_verifies() -> None:
     assert result.events_checked == 5
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_audit_record_outside_a_transaction_is_refused() -> None:
+def test_audit_record_outside_a_transaction_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test itself runs inside a transaction; make the connection look as it does outside one.
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
     with pytest.raises(RuntimeError, match=NOT_IN_TRANSACTION):
         audit_record(None, event_type=AuditEventType.DATA_LOADED)
 

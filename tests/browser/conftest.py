@@ -7,16 +7,16 @@ Playwright cannot download a browser on these machines, so the tests drive
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.staticfiles import finders
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.reference_data import load_reference_data
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from it ("You cannot call this from an async context").
@@ -43,13 +43,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-# The data migrations that load reference data; their loaders are idempotent.
-REFERENCE_DATA_MIGRATIONS = (
-    "msht.core.migrations.0002_reference_data",
-    "msht.accounts.migrations.0002_organisations",
-)
-
-
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """Load the reference data (organisations, police force areas) for a live-server test.
@@ -57,8 +50,7 @@ def reference_data(transactional_db: None) -> None:
     Tests that commit for real are followed by a flush of the test database, which takes
     the migrations' reference data with it; this puts it back, whatever ran before.
     """
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).load(django_apps, None)
+    load_reference_data()
 
 
 @pytest.fixture
