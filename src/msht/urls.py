@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("msht.accounts.urls")),
+    path("api/", include("msht.api_urls")),
 ]

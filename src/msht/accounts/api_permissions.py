@@ -21,6 +21,13 @@ class DenyAll(BasePermission):
         return False
 
 
+class SignedIn(BasePermission):
+    """Any active, signed-in user (the API's own schema and docs page: no personal data)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return can(request.user, Action.HOME_VIEW)
+
+
 class RulePermission(BasePermission):
     """Allows a request when ``accounts.rules`` allows the view's ``required_action``."""
 
