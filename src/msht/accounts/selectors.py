@@ -10,10 +10,11 @@ from msht.accounts.rules import Action, Actor, can
 
 @dataclass(frozen=True)
 class HomeLink:
-    """A task on a role's home page: what it is and whether it is available yet."""
+    """A task on a role's home page; ``url_name`` once the page for it exists."""
 
     title: str
     description: str
+    url_name: str | None = None
 
 
 # The work each role comes to MSHT for (ARCHITECTURE.md, 'Who uses it').
