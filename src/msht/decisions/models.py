@@ -22,6 +22,15 @@ class DecisionOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn or closed without decision"
 
 
+class AssuranceStatus(models.TextChoices):
+    """Second-person quality assurance of a negative decision (DOMAIN.md, NRM 6)."""
+
+    NOT_REQUIRED = "not_required", "Not required"
+    AWAITING = "awaiting", "Awaiting quality assurance"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Sent back by quality assurance"
+
+
 class Decision(models.Model):
     """One decision on one referral; pending until ``outcome`` and ``decided_on`` are set."""
 
@@ -48,12 +57,34 @@ class Decision(models.Model):
     multi_agency_panel_reviewed = models.BooleanField(
         default=False, help_text="Negative CG decisions go to a Multi-Agency Assurance Panel."
     )
+    recovery_period_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A positive RG starts the recovery period; CG is not decided before this day.",
+    )
+    assurance_status = models.CharField(
+        max_length=16, choices=AssuranceStatus.choices, default=AssuranceStatus.NOT_REQUIRED
+    )
+    assurance_notes = models.TextField(blank=True)
+    request_reasons = models.TextField(
+        blank=True, help_text="For a reconsideration: why it was requested."
+    )
+    exceptional_circumstances = models.TextField(
+        blank=True,
+        help_text="A reconsideration requested after the window needs exceptional circumstances.",
+    )
     rules_version = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("referral", "started_on", "pk")
-        indexes = [models.Index(fields=("stage", "decided_on"))]
+        indexes = [
+            models.Index(fields=("stage", "decided_on")),
+            # The work queue: pending decisions by deadline (decisions.selectors).
+            models.Index(fields=("outcome", "deadline"), name="decision_queue_idx"),
+            models.Index(fields=("stage", "outcome", "deadline"), name="decision_stage_queue_idx"),
+            models.Index(fields=("assurance_status", "decided_on"), name="decision_assurance_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} on {self.referral}"
@@ -81,3 +112,11 @@ class Decision(models.Model):
     @property
     def is_pending(self) -> bool:
         return not self.outcome
+
+    @property
+    def is_issued(self) -> bool:
+        """Decided and, for a negative decision, approved by quality assurance."""
+        return bool(self.outcome) and self.assurance_status in {
+            AssuranceStatus.NOT_REQUIRED,
+            AssuranceStatus.APPROVED,
+        }
