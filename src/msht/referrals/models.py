@@ -126,6 +126,10 @@ class Referral(models.Model):
         default=UkNation.ENGLAND,
         help_text="The UK nation whose working days and support rules apply.",
     )
+    possible_duplicate_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Existing person records that may describe the same person, found on submission.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,3 +220,34 @@ class DutyToNotifyReport(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ReferralAmendment(models.Model):
+    """One amendment of a submitted referral: which fields changed, from what, to what, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="amendments")
+    amended_at = models.DateTimeField()
+    amended_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(
+        default=dict,
+        help_text="Each changed field with its old and new value: {field: [old, new]}.",
+    )
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ("referral", "amended_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.referral} amended {self.amended_at:%Y-%m-%d}"
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out per reference prefix (``NRM-2025``): row-locked when used."""
+
+    prefix = models.CharField(max_length=16, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix} at {self.last_number}"
