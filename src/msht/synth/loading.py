@@ -139,10 +139,12 @@ class Fields:
         self.ok = True
 
     def fail(self, name: str, reason: str) -> None:
+        """Record a problem with a field; the row will not be loaded."""
         self.ok = False
         self.problems.append(Problem(self.file, self.row, name, reason))
 
     def text(self, name: str, *, max_length: int | None = None, required: bool = False) -> str:
+        """A text field, optionally required and limited in length."""
         value = self.values.get(name) or ""
         if required and not value.strip():
             self.fail(name, "must not be blank")
@@ -151,6 +153,7 @@ class Fields:
         return value
 
     def date(self, name: str, *, required: bool = False) -> dt.date | None:
+        """An ISO 8601 date, or None when blank."""
         value = self.text(name, required=required)
         if not value:
             return None
@@ -169,6 +172,7 @@ class Fields:
         return self.code(name, lookup, required=True) or 0
 
     def boolean(self, name: str, *, required: bool = True) -> bool | None:
+        """'true' or 'false' (blank allowed when not required)."""
         value = self.text(name)
         if value in {"true", "false"}:
             return value == "true"
@@ -177,6 +181,7 @@ class Fields:
         return None
 
     def integer(self, name: str, low: int, high: int) -> int | None:
+        """A whole number within bounds, or None when blank."""
         value = self.text(name)
         if not value:
             return None
@@ -191,12 +196,14 @@ class Fields:
         return number
 
     def choice(self, name: str, choices: frozenset[str], *, required: bool = True) -> str:
+        """One of the model's choices."""
         value = self.text(name)
         if (value or required) and value not in choices:
             self.fail(name, f"{value!r} is not one of {', '.join(sorted(choices))}")
         return value
 
     def code(self, name: str, lookup: dict[str, int], *, required: bool = False) -> int | None:
+        """A store code's primary key, or None when blank."""
         value = self.text(name, required=required)
         if not value:
             return None
@@ -206,6 +213,7 @@ class Fields:
         return lookup[value]
 
     def codes(self, name: str, lookup: dict[str, int], *, required: bool = False) -> list[int]:
+        """Primary keys of a ';'-separated list of store codes."""
         values = [v for v in self.text(name).split(schema.LIST_SEPARATOR) if v]
         if required and not values:
             self.fail(name, "needs at least one code")
@@ -215,6 +223,7 @@ class Fields:
         return [lookup[v] for v in values if v in lookup]
 
     def items(self, name: str, separator: str = schema.LIST_SEPARATOR) -> list[str]:
+        """The non-blank items of a separated list."""
         return [v for v in self.text(name).split(separator) if v]
 
 
@@ -571,6 +580,7 @@ class DecisionTrail:
     stages: dict[str, str] = field(default_factory=dict)
 
     def note(self, stage: str, outcome: str) -> None:
+        """Remember the latest outcome at a stage."""
         self.stages[stage] = outcome
 
     def status(self) -> str:
@@ -654,6 +664,7 @@ _REFERENCE_FIELD = {
 
 
 def _reference_of(row: Any) -> str:
+    """The row's own reference ('' for files without one)."""
     reference = getattr(row, "reference", "")
     return str(reference)
 
@@ -664,6 +675,7 @@ def _check_taken(
     taken: Callable[[str, list[str]], set[str]],
     problems: list[Problem],
 ) -> None:
+    """Report references of the batch that the store already holds."""
     if not batch:
         return
     clashes = taken(file, [reference for _, reference in batch])
@@ -689,6 +701,7 @@ def _check_links(
     suspects = seen[schema.SUSPECT_RECORDS.name]
 
     def missing(name: str, values: list[str], known: set[str], what: str) -> None:
+        """Report references to rows not read before this one."""
         unknown = [v for v in values if v not in known]
         if unknown:
             problems.append(Problem(file, number, name, f"no {what} {', '.join(unknown[:3])}"))

@@ -85,9 +85,11 @@ def _lookups() -> Lookups:
     """Store codes and choices a world's rows may use."""
 
     def codes(model: Any) -> dict[str, int]:
+        """Code to primary key of a reference table."""
         return dict(model.objects.values_list("code", "pk"))
 
     def values(choices: Any) -> frozenset[str]:
+        """The values of a TextChoices class."""
         return frozenset(str(value) for value in choices.values)
 
     return Lookups(
@@ -130,6 +132,7 @@ def _taken(file: str, references: list[str]) -> set[str]:
 
 
 def _batches(items: Iterable[M], size: int) -> Iterator[list[M]]:
+    """Items in lists of at most ``size``."""
     batch: list[M] = []
     for item in items:
         batch.append(item)
@@ -141,6 +144,7 @@ def _batches(items: Iterable[M], size: int) -> Iterator[list[M]]:
 
 
 def _person_values(person: PersonFields) -> dict[str, Any]:
+    """Model fields of a described person (DescribedPerson, core.records)."""
     return {
         "given_names": person.given_names,
         "family_name": person.family_name,
@@ -182,6 +186,7 @@ class _Writer:
         self.created: dict[str, int] = {}
 
     def _rows(self, spec: schema.FileSpec) -> Iterator[list[Any]]:
+        """Checked rows of a store file in batches, reporting progress after each."""
         problems: list[Any] = []
         rows = (row for _, row in read_rows(self.directory, spec, self.lookups, problems))
         done = 0
@@ -195,6 +200,7 @@ class _Writer:
             raise SynthError(f"{spec.name} changed while it was being loaded")
 
     def _count(self, name: str, number: int) -> None:
+        """Add to the rows created of a model."""
         self.created[name] = self.created.get(name, 0) + number
 
     def referrals_file(self) -> None:
@@ -203,6 +209,7 @@ class _Writer:
             self._referral_batch(batch)
 
     def _referral_batch(self, batch: list[ReferralRow]) -> None:
+        """Write one batch of referrals with their person records, links and places."""
         people = PersonRecord.objects.bulk_create(
             [
                 PersonRecord(
@@ -288,6 +295,7 @@ class _Writer:
             self._decision_batch(pending)
 
     def _decision_batch(self, batch: list[DecisionRow]) -> None:
+        """Write one batch of decisions and remember their keys."""
         if not batch:
             return
         created = Decision.objects.bulk_create(

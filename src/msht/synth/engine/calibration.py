@@ -211,6 +211,7 @@ def _mix(first: tuple[str, Figure], rest: dict[str, float], reason: str) -> dict
 
 
 def _adult(labour: Figure, sexual: float, criminal: float, unknown: float) -> dict[str, Figure]:
+    """An adult mix: labour as given, the other types assumed, 'multiple' the rest (s.6)."""
     rest = {
         "sexual": sexual,
         "criminal": criminal,
@@ -222,6 +223,7 @@ def _adult(labour: Figure, sexual: float, criminal: float, unknown: float) -> di
 
 
 def _child(criminal: Figure, sexual: float, labour: float, unknown: float) -> dict[str, Figure]:
+    """A child mix: criminal as given, the other types assumed, 'multiple' the rest (s.6)."""
     rest = {
         "labour": labour,
         "sexual": sexual,
@@ -443,6 +445,7 @@ _FR = (
 
 
 def _fr(police: float, la: float, gov: float, ngo: float) -> dict[str, Figure]:
+    """First responder type shares of a year, normalised (assumption, figures.md s.10)."""
     shares = {
         "police_force": police,
         "local_authority": la,
@@ -581,6 +584,7 @@ _LOC = "both and not known not published; taken as 6% and the rest"
 
 
 def _location(uk: Figure, overseas: Figure) -> dict[str, Figure]:
+    """Location shares: UK only and overseas as given, both 6%, not known the rest (s.7)."""
     both = 0.06
     return {
         "uk_only": uk,

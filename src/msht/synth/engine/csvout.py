@@ -9,18 +9,19 @@ RFC 4180 CSV that ``csv.reader`` reads back.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
 from msht.synth.engine.schema import FileSpec
 
-_SPECIAL = (",", '"', "\n", "\r")
+_SPECIAL = re.compile(r'[,"\r\n]')
 
 
 def quote(value: str) -> str:
     """RFC 4180 quoting of one cell, only when it needs it."""
-    if any(mark in value for mark in _SPECIAL):
+    if _SPECIAL.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -38,6 +39,7 @@ class CsvSink:
         self._emit(",".join(spec.columns) + "\n")
 
     def _emit(self, text: str) -> None:
+        """Write text to the file and to its running SHA-256."""
         data = text.encode("utf-8")
         self._digest.update(data)
         self._handle.write(data)

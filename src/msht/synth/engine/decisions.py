@@ -47,6 +47,7 @@ _REASONS = {
 
 
 def _clamp_year(year: int) -> int:
+    """Years outside the calibration use the nearest calibrated year."""
     return min(max(year, cal.YEARS[0]), cal.YEARS[-1])
 
 
@@ -84,6 +85,7 @@ def deciding_unit(authority: IntArray, days: IntArray) -> IntArray:
 
 @cache
 def _yearly_capacity(year: int) -> float:
+    """CG decisions a year (s.8; years after the last use its figure)."""
     figure = cal.CG_DECISIONS_PER_YEAR.get(year)
     return float(figure.value if figure else cal.CG_DECISIONS_PER_YEAR[cal.YEARS[-1]].value)
 
@@ -203,9 +205,11 @@ class ConclusiveGroundsQueue:
             self.week_start += 7
 
     def _remove(self, keep: BoolArray) -> None:
+        """Keep only the cases where ``keep`` is true."""
         self.cases = {name: values[keep] for name, values in self.cases.items()}
 
     def _week(self, first: int, last: int) -> None:
+        """One week of CG work: withdrawals, then decisions up to the week's capacity (s.8)."""
         cases = self.cases
         gone = cases["withdraw"] <= last
         if gone.any():

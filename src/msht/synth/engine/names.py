@@ -25,6 +25,7 @@ class NameCulture:
 
 
 def _split(text: str) -> tuple[str, ...]:
+    """Names from a comma-separated string."""
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 

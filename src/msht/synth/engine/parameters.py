@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def _knob(default: Any, why: str) -> Any:
+    """A parameter with its default and the reason for that default (docs/synth.md shows both)."""
+    return field(default=default, metadata={"why": why})
+
+
 @dataclass(frozen=True)
 class Missingness:
     """Probability that a field the person really has is left blank on a referral.
@@ -22,39 +27,57 @@ class Missingness:
     referrals with a known age group.
     """
 
-    given_names: float = 0.02
-    family_name: float = 0.04
-    birth_date: float = 0.10
-    gender: float = 0.01
-    nationality: float = 0.03
-    phone: float = 0.35
-    address: float = 0.30
-    home_office_reference: float = 0.25
-    pnc_id: float = 0.40
-    passport_number: float = 0.55
+    given_names: float = _knob(0.02, "the form asks for a name; a few people give none")
+    family_name: float = _knob(
+        0.04, "single names and partial names leave the family name blank more often"
+    )
+    birth_date: float = _knob(
+        0.10,
+        "undocumented people often give only an age; NRM tables still hold an age group "
+        "for 93-96% of referrals (s.5), CTDC records worldwide lack age for 48%",
+    )
+    gender: float = _knob(
+        0.003, "NRM tables 2020-2021: neither male nor female for 0.1-0.3% of referrals (s.5)"
+    )
+    nationality: float = _knob(
+        0.03, "NRM tables carry a small 'not known' nationality group; CTDC lacks 45%"
+    )
+    phone: float = _knob(0.35, "many victims have no phone of their own, or the exploiter holds it")
+    address: float = _knob(0.30, "homeless, in asylum accommodation, or moved on by the exploiters")
+    home_office_reference: float = _knob(
+        0.25, "first responders outside the Home Office often do not have it"
+    )
+    pnc_id: float = _knob(0.40, "only police first responders look it up")
+    passport_number: float = _knob(
+        0.55, "documents are retained by exploiters (an ILO indicator) or lost"
+    )
 
 
 @dataclass(frozen=True)
 class Variation:
     """How agencies record the same person differently (typos, spellings, partial dates)."""
 
-    # A name with known alternative spellings is recorded with one of them.
-    transliteration: float = 0.45
-    # A keyboard slip (swap, drop, double, neighbouring key) in a recorded name.
-    typo: float = 0.06
-    # Given and family names entered the wrong way round.
-    name_order_swapped: float = 0.05
-    # Family name recorded in capitals (Border Force and police systems often do).
-    family_name_upper_case: float = 0.15
-    # An alias recorded beside the name.
-    alias: float = 0.08
-    # Date of birth recorded as year and month only / year only.
-    birth_date_year_month: float = 0.06
-    birth_date_year_only: float = 0.08
-    # An estimated date of birth: 1 January of a year within two of the true one.
-    birth_date_estimated: float = 0.08
-    # Day and month transposed (only possible when the day is 12 or less).
-    birth_day_month_swapped: float = 0.02
+    transliteration: float = _knob(
+        0.45,
+        "no standard romanisation of Arabic, Tigrinya, Pashto or Vietnamese diacritics: "
+        "each agency spells a name as heard",
+    )
+    typo: float = _knob(0.06, "keying slips in a few per cent of name fields")
+    name_order_swapped: float = _knob(
+        0.05, "family-first names (Vietnamese, Chinese) and patronymics get reversed"
+    )
+    family_name_upper_case: float = _knob(
+        0.15, "some systems (Border Force, police) keep family names in capitals"
+    )
+    alias: float = _knob(0.08, "an alias or street name recorded beside the name")
+    birth_date_year_month: float = _knob(0.06, "the day of birth not known")
+    birth_date_year_only: float = _knob(0.08, "only the year of birth known")
+    birth_date_estimated: float = _knob(
+        0.08, "age assessed without documents: 1 January of a year within two of the true one"
+    )
+    birth_day_month_swapped: float = _knob(
+        0.02, "day and month transposed (possible only when the day is 12 or less)"
+    )
 
 
 @dataclass(frozen=True)
@@ -76,16 +99,38 @@ class SynthParameters:
         variation: recording variation between agencies.
     """
 
-    repeat_share: float = 0.07
-    household_share: float = 0.12
-    hidden_per_referred: float = 2.0
-    network_linked_share: float = 0.30
-    victims_per_network: float = 6.0
-    suspect_recording_share: float = 0.60
-    intelligence_per_referral: float = 0.40
-    chunk_size: int = 50_000
-    missingness: Missingness = field(default_factory=Missingness)
-    variation: Variation = field(default_factory=Variation)
+    repeat_share: float = _knob(
+        0.07,
+        "no published figure (the statistics count referrals, not people); duplicate "
+        "referrals by a second first responder and re-referrals after re-trafficking",
+    )
+    household_share: float = _knob(
+        0.12, "families and co-workers housed together are referred together"
+    )
+    hidden_per_referred: float = _knob(
+        2.0,
+        "MSE for 2013 estimated 10,000-13,000 victims against 1,746 referrals (5-7 per "
+        "referral, s.12); referrals have grown tenfold since, so fewer go unreferred",
+    )
+    network_linked_share: float = _knob(
+        0.30, "a minority of referrals lead to identified exploiters"
+    )
+    victims_per_network: float = _knob(6.0, "small groups exploiting a handful of people each")
+    suspect_recording_share: float = _knob(
+        0.60, "after a linked referral an agency usually records at least one suspect"
+    )
+    intelligence_per_referral: float = _knob(
+        0.40, "intelligence reports on the networks behind the referrals"
+    )
+    chunk_size: int = _knob(
+        50_000, "bounds memory (about 0.6 GB at 1,000,000 referrals) while keeping numpy busy"
+    )
+    missingness: Missingness = field(
+        default_factory=Missingness, metadata={"why": "field-level missingness (above)"}
+    )
+    variation: Variation = field(
+        default_factory=Variation, metadata={"why": "recording variation (above)"}
+    )
 
     def __post_init__(self) -> None:
         for name in (
@@ -134,6 +179,7 @@ class SynthParameters:
 
 
 def _coerce(owner: object, name: str, raw: str) -> int | float:
+    """A command-line value as the type of the parameter it sets."""
     names = {item.name for item in dataclasses.fields(owner)}  # type: ignore[arg-type]
     if name not in names:
         raise ValueError(f"unknown parameter {name!r}")

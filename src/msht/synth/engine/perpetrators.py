@@ -35,7 +35,7 @@ from msht.synth.engine.population import (
     UK,
     Columns,
     IntArray,
-    address_text,
+    address_texts,
     addresses,
     given_names,
     passport_number,
@@ -198,7 +198,11 @@ class Perpetrators:
                 new_active_to[network] = day + duration
                 candidates.append(network)
             result[row] = network
-            self.victims.setdefault(network, []).append((int(chunk.numbers[row]), day))
+            # Intelligence names at most the latest few victims of a network.
+            recent = self.victims.setdefault(network, [])
+            recent.append((int(chunk.numbers[row]), day))
+            if len(recent) > 8:
+                del recent[0]
         if pending:
             self._create_networks(pending, new_active_to, first_new)
         return result
@@ -206,6 +210,7 @@ class Perpetrators:
     def _create_networks(
         self, pending: list[tuple[int, int, int, int]], active_to: dict[int, int], first: int
     ) -> None:
+        """New networks with their members, written to truth_networks.csv."""
         rng = self.rng
         m = len(pending)
         main = np.array([p[0] for p in pending], dtype=np.int64)
@@ -240,6 +245,7 @@ class Perpetrators:
         )
 
     def _create_suspects(self, ids: IntArray, network: dict[str, IntArray]) -> None:
+        """The members of new networks (one controller each), written to truth_suspects.csv."""
         rng = self.rng
         size = network["size"]
         member_network = np.repeat(ids, size)
@@ -295,6 +301,7 @@ class Perpetrators:
         )
 
     def _emit(self, name: str, columns: dict[str, list[str]]) -> None:
+        """Gather rows for a file until the next drain."""
         target = self.output.setdefault(name, {key: [] for key in columns})
         for key, values in columns.items():
             target[key].extend(values)
@@ -364,6 +371,7 @@ class Perpetrators:
     def _write_records(
         self, suspect_ids: IntArray, agencies: IntArray, links: list[str]
     ) -> list[str]:
+        """Suspect records as each agency recorded them (the recording channel of victims)."""
         rng = self.rng
         k = suspect_ids.size
         people = self.suspects.take(suspect_ids)
@@ -457,6 +465,7 @@ class Perpetrators:
     # -- Pursue ---------------------------------------------------------------------------
 
     def _operation(self, network: int, agency: int) -> str:
+        """An agency's operation reference against a network (its map is in the truth)."""
         key = (network, agency)
         if key not in self.operations:
             reference = f"OP-{self.tag}-{len(self.operations) + 1:06d}"
@@ -548,75 +557,98 @@ class Perpetrators:
             if live.size:
                 chosen.append(int(live[int(r * live.size)]))
                 days.append(day)
-        count = len(chosen)
-        if count == 0:
-            return
-        source = rng.choice(3, size=count, p=_GRADE_WEIGHTS["source"])
-        assessment = rng.choice(5, size=count, p=_GRADE_WEIGHTS["assessment"])
+        if chosen:
+            self._reports(np.array(chosen, dtype=np.int64), np.array(days, dtype=np.int64))
+
+    def _reports(self, networks: IntArray, days: IntArray) -> None:
+        """Intelligence rows for the chosen networks and days (3x5x2 grading, DOMAIN.md)."""
+        rng = self.rng
+        count = networks.size
+        area = self.networks.column("area")[networks].astype(np.int64)
+        main = self.networks.column("main_type")[networks].astype(np.int64)
+        nationality = self.networks.column("nationality")[networks].astype(np.int64)
+        size = self.networks.column("size")[networks].astype(np.int64)
+        member = self.networks.column("first_member")[networks] + np.floor(
+            rng.random(count) * size
+        ).astype(np.int64)
+        origin = _originators(rng, area, main)
         conditional = rng.random(count) < 0.2
+        phones = phone_formats(rng, self.suspects.column("phone1")[member])
+        premises = address_texts(addresses(rng, area))
+        vehicle = self.suspects.column("vehicle1")[member]
+        draws = rng.random((count, 6))
         references = [f"INT-{self.tag}-{self.next_intelligence + i:07d}" for i in range(count)]
         self.next_intelligence += count
         rows: dict[str, list[str]] = {name: [] for name in _INTELLIGENCE_COLUMNS}
         rows["reference"] = references
-        rows["received_on"] = iso(np.array(days, dtype=np.int64))
-        rows["source_evaluation"] = [str(s + 1) for s in source.tolist()]
-        rows["intelligence_assessment"] = ["ABCDE"[a] for a in assessment.tolist()]
+        rows["originating_organisation"] = orgs.CODE_ARRAY[origin].tolist()
+        rows["received_on"] = iso(days)
+        rows["source_evaluation"] = [
+            str(s + 1) for s in rng.choice(3, size=count, p=_GRADE_WEIGHTS["source"]).tolist()
+        ]
+        rows["intelligence_assessment"] = [
+            "ABCDE"[a] for a in rng.choice(5, size=count, p=_GRADE_WEIGHTS["assessment"]).tolist()
+        ]
         rows["handling_code"] = ["C" if c else "P" for c in conditional.tolist()]
-        for i, network in enumerate(chosen):
-            self._intelligence_row(rows, network, days[i], bool(conditional[i]))
+        for i in range(count):
+            network, day, u = int(networks[i]), int(days[i]), draws[i]
+            self._handling(rows, int(origin[i]), int(area[i]), bool(conditional[i]), u[0])
+            business = (
+                f"{BUSINESS_PREFIXES[int(u[1] * len(BUSINESS_PREFIXES))]} "
+                f"{main_kind(int(main[i]), int(nationality[i]))}"
+            )
+            town = TOWNS[POLICE_FORCE_AREAS[int(area[i])]][0][0]
+            rows["summary"].append(
+                f"Information that a network involved in {_TYPE_PHRASE[int(main[i])]} is active "
+                f"in {town}, linked to {business}."
+            )
+            records = [ref for ref, made in self.records.get(network, []) if made <= day]
+            rows["suspect_records"].append(";".join(records[: 1 + int(u[2] * 3)]))
+            victims = [n for n, when in self.victims.get(network, []) if when <= day]
+            named = victims[-int(u[3] * 3) :] if u[3] >= 1 / 3 else []
+            rows["persons"].append(";".join(f"NRM-{self.tag}-{v:07d}" for v in named))
+            rows["phone_numbers"].append(phones[i] if u[4] < 0.6 else "")
+            rows["addresses"].append(premises[i] if u[5] < 0.5 else "")
+            rows["vehicles"].append(self._vehicle(int(vehicle[i]), u[4]))
+            rows["organisations_named"].append(business)
         self._emit("intelligence", rows)
 
-    def _intelligence_row(
-        self, rows: dict[str, list[str]], network: int, day: int, conditional: bool
+    def _handling(
+        self, rows: dict[str, list[str]], origin: int, area: int, conditional: bool, draw: float
     ) -> None:
-        rng = self.rng
-        area = int(self.networks.column("area")[network])
-        main = int(self.networks.column("main_type")[network])
-        nationality = int(self.networks.column("nationality")[network])
-        police = area  # police forces come first in the organisation table
-        options = [police, orgs.NCA, orgs.IMMIGRATION_ENFORCEMENT, orgs.BORDER_FORCE, orgs.GLAA]
-        weights = np.array([0.55, 0.15, 0.15, 0.05, 0.10 if main == LABOUR else 0.02])
-        origin = int(rng.choice(options, p=weights / weights.sum()))
-        rows["originating_organisation"].append(orgs.CODES[origin])
-        if conditional:
-            others = [o for o in options if o != origin]
-            permitted = rng.choice(others, size=int(rng.integers(1, 4)), replace=False)
-            rows["handling_conditions"].append(_CONDITIONS[int(rng.integers(0, len(_CONDITIONS)))])
-            rows["permitted_organisations"].append(";".join(orgs.CODES[int(p)] for p in permitted))
-        else:
+        """Handling code C names its conditions and the only organisations that may see it."""
+        if not conditional:
             rows["handling_conditions"].append("")
             rows["permitted_organisations"].append("")
-        kind = main_kind(main, nationality)
-        business = f"{BUSINESS_PREFIXES[int(rng.integers(0, len(BUSINESS_PREFIXES)))]} {kind}"
-        town = TOWNS[POLICE_FORCE_AREAS[area]][0][0]
-        rows["summary"].append(
-            f"Information that a network involved in {_TYPE_PHRASE[main]} is active in {town}, "
-            f"linked to {business}."
-        )
-        records = [ref for ref, made in self.records.get(network, []) if made <= day]
-        picked = rng.choice(
-            len(records), size=min(len(records), int(rng.integers(1, 4))), replace=False
-        )
-        rows["suspect_records"].append(";".join(records[int(p)] for p in sorted(picked.tolist())))
-        victims = [number for number, when in self.victims.get(network, []) if when <= day][-5:]
-        named = victims[: int(rng.integers(0, 3))]
-        rows["persons"].append(";".join(f"NRM-{self.tag}-{v:07d}" for v in named))
-        size = int(self.networks.column("size")[network])
-        first = int(self.networks.column("first_member")[network])
-        member = first + int(rng.integers(0, size))
-        suspect = self.suspects.take(np.array([member]))
-        phone = int(suspect["phone1"][0])
-        rows["phone_numbers"].append(
-            phone_formats(rng, np.array([phone]))[0] if rng.random() < 0.6 else ""
-        )
-        premises = addresses(rng, np.array([area]))
-        rows["addresses"].append(address_text(int(premises[0])) if rng.random() < 0.5 else "")
-        vehicle = int(suspect["vehicle1"][0])
-        text = registration(vehicle) if vehicle >= 0 and rng.random() < 0.5 else ""
-        if text and rng.random() < 0.1:
-            text = typo(text, float(rng.random()), float(rng.random()))
-        rows["vehicles"].append(text)
-        rows["organisations_named"].append(business)
+            return
+        options = [o for o in _intelligence_sources(area) if o != origin]
+        permitted = options[: 1 + int(draw * 3)]
+        rows["handling_conditions"].append(_CONDITIONS[int(draw * 997) % len(_CONDITIONS)])
+        rows["permitted_organisations"].append(";".join(orgs.CODES[p] for p in permitted))
+
+    def _vehicle(self, vehicle: int, draw: float) -> str:
+        """A registration mark seen with the suspect, now and then mistyped."""
+        if vehicle < 0 or draw >= 0.5:
+            return ""
+        text = registration(vehicle)
+        if draw < 0.05:
+            text = typo(text, draw * 20, draw * 10)
+        return text
+
+
+def _intelligence_sources(area: int) -> list[int]:
+    """The police force of the area (first in the organisation table), NCA, IE, BF, GLAA."""
+    return [area, orgs.NCA, orgs.IMMIGRATION_ENFORCEMENT, orgs.BORDER_FORCE, orgs.GLAA]
+
+
+def _originators(rng: np.random.Generator, area: IntArray, main: IntArray) -> IntArray:
+    """Who submits intelligence: mostly the local force; the GLAA more on labour networks."""
+    weights = np.array([[0.55, 0.15, 0.15, 0.05, 0.10], [0.55, 0.15, 0.15, 0.05, 0.02]])
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(weights[np.where(main == LABOUR, 0, 1)], axis=1)
+    which = (rng.random(area.size)[:, None] > cumulative).sum(axis=1)
+    fixed = np.array([0, orgs.NCA, orgs.IMMIGRATION_ENFORCEMENT, orgs.BORDER_FORCE, orgs.GLAA])
+    return np.where(which == 0, area, fixed[np.minimum(which, 4)]).astype(np.int64)
 
 
 def main_kind(main: int, nationality: int) -> str:

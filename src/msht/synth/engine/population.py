@@ -76,6 +76,7 @@ AREA_WEIGHTS = area_weights()
 
 
 def _zipf(size: int, exponent: float) -> FloatArray:
+    """Zipf weights: a few names are very common, most are rare."""
     weights = 1.0 / np.arange(1, size + 1, dtype=np.float64) ** exponent
     result: FloatArray = weights / weights.sum()
     return result
@@ -105,6 +106,7 @@ class NameTable:
 
 
 def _table(groups: dict[tuple[int, int], tuple[tuple[str, ...], float]]) -> NameTable:
+    """A name table from name pools per (culture, sex) with their Zipf exponents."""
     names: list[str] = [""]
     ranges: dict[tuple[int, int], tuple[int, FloatArray]] = {}
     for key, (pool, exponent) in groups.items():
@@ -122,6 +124,7 @@ def _table(groups: dict[tuple[int, int], tuple[tuple[str, ...], float]]) -> Name
 
 
 def _build_tables() -> tuple[NameTable, NameTable, NameTable]:
+    """The given, middle and family name tables of every culture."""
     given: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
     middle: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
     family: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
@@ -166,6 +169,7 @@ class Columns:
         return {name: column.values[rows] for name, column in self._columns.items()}
 
     def column(self, name: str) -> npt.NDArray[Any]:
+        """One column's filled values."""
         return self._columns[name].values
 
 
@@ -206,6 +210,7 @@ def birth_days(
 
 def _child_age_weights() -> FloatArray:
     # Older children are referred most (county lines recruits 14-17).
+    """Ages 10-17 weighted to the older children referred most."""
     weights = np.array([1, 1, 2, 3, 5, 7, 9, 10], dtype=np.float64)
     result: FloatArray = weights / weights.sum()
     return result
@@ -232,30 +237,80 @@ def addresses(rng: np.random.Generator, areas: IntArray) -> IntArray:
     return code
 
 
-def address_parts(code: int) -> tuple[str, str, str, str, str, str]:
-    """(number and flat, street, street type, town, postcode outward, postcode inward)."""
+_TOWN_SLOTS = _ADDRESS_RADIX[1]
+_TOWN_NAMES: ObjectArray = np.array(
+    [
+        TOWNS[area][min(slot, len(TOWNS[area]) - 1)][0]
+        for area in POLICE_FORCE_AREAS
+        for slot in range(_TOWN_SLOTS)
+    ],
+    dtype=object,
+)
+_TOWN_POSTCODES: ObjectArray = np.array(
+    [
+        TOWNS[area][min(slot, len(TOWNS[area]) - 1)][1]
+        for area in POLICE_FORCE_AREAS
+        for slot in range(_TOWN_SLOTS)
+    ],
+    dtype=object,
+)
+_UNITS: ObjectArray = np.array(
+    [a + b for a in _POSTCODE_LETTERS for b in _POSTCODE_LETTERS], dtype=object
+)
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """Decoded addresses, one list per part."""
+
+    house: list[str]
+    street: list[str]
+    kind: list[str]
+    town: list[str]
+    outward: list[str]
+    inward: list[str]
+
+
+def address_parts(codes: IntArray) -> AddressParts:
+    """Decode packed addresses: house (and flat), street, street type, town, postcode halves."""
     values = []
+    rest = codes.astype(np.int64)
     for radix in reversed(_ADDRESS_RADIX):
-        values.append(code % radix)
-        code //= radix
+        values.append(rest % radix)
+        rest = rest // radix
     area, town, street, kind, number, flat, district, sector, unit = reversed(values)
-    town_name, postcode_area = TOWNS[POLICE_FORCE_AREAS[area]][town]
-    letters = _POSTCODE_LETTERS[unit // 20] + _POSTCODE_LETTERS[unit % 20]
-    house = f"Flat {_FLAT_LETTERS[flat]}, {number}" if flat else str(number)
-    return (
-        house,
-        STREETS[street],
-        STREET_TYPES[kind],
-        town_name,
-        f"{postcode_area}{district}",
-        f"{sector}{letters}",
+    slot = area * _TOWN_SLOTS + town
+    return AddressParts(
+        house=[
+            f"Flat {_FLAT_LETTERS[f]}, {n}" if f else str(n)
+            for f, n in zip(flat.tolist(), number.tolist(), strict=True)
+        ],
+        street=np.array(STREETS, dtype=object)[street].tolist(),
+        kind=np.array(STREET_TYPES, dtype=object)[kind].tolist(),
+        town=_TOWN_NAMES[slot].tolist(),
+        outward=[
+            f"{a}{d}"
+            for a, d in zip(_TOWN_POSTCODES[slot].tolist(), district.tolist(), strict=True)
+        ],
+        inward=[f"{s}{u}" for s, u in zip(sector.tolist(), _UNITS[unit].tolist(), strict=True)],
     )
 
 
-def address_text(code: int) -> str:
-    """The address as one line: '12 High Street, Leeds, LS6 2AB'."""
-    house, street, kind, town, outward, inward = address_parts(code)
-    return f"{house} {street} {kind}, {town}, {outward} {inward}"
+def address_texts(codes: IntArray) -> list[str]:
+    """Addresses as one line each: '12 High Street, Leeds, LS6 2AB'."""
+    parts = address_parts(codes)
+    return [
+        f"{h} {s} {k}, {t}, {o} {i}"
+        for h, s, k, t, o, i in zip(
+            parts.house,
+            parts.street,
+            parts.kind,
+            parts.town,
+            parts.outward,
+            parts.inward,
+            strict=True,
+        )
+    ]
 
 
 def home_office_reference(value: int) -> str:
@@ -371,7 +426,7 @@ def format_truth_people(
         "nationality": NATIONALITY_CODES[people["nationality"]].tolist(),
         "age_group": AGE_GROUP_CODES[people["age_group"]].tolist(),
         "phone": [f"0{value}" for value in people["phone"].tolist()],
-        "address": [address_text(value) for value in people["address"].tolist()],
+        "address": address_texts(people["address"]),
         "home_office_reference": [
             home_office_reference(v) if v else "" for v in people["home_office"].tolist()
         ],

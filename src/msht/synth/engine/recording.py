@@ -78,6 +78,7 @@ def _spell(rng: np.random.Generator, table: NameTable, index: IntArray, chance: 
 
 
 def _typos(rng: np.random.Generator, values: list[str], chance: float) -> BoolArray:
+    """Put a keyboard slip into some values in place; returns which."""
     hit = rng.random(len(values)) < chance
     kinds = rng.random(len(values))
     wheres = rng.random(len(values))
@@ -163,6 +164,7 @@ def record_names(
 def _aliases(
     rng: np.random.Generator, people: dict[str, npt.NDArray[Any]], family: list[str], chance: float
 ) -> list[str]:
+    """Aliases for some people: another given name of their culture, or a nickname."""
     n = people["given"].size
     result = [""] * n
     rows = np.nonzero(rng.random(n) < chance)[0]
@@ -266,13 +268,15 @@ def address_formats(
 ) -> tuple[list[str], list[str], list[str]]:
     """Addresses as typed: street types abbreviated, capitals, postcodes left off."""
     style = rng.random((codes.size, 3))
+    parts = address_parts(codes)
     lines, towns, postcodes = [], [], []
-    for code, (abbreviate, upper, no_postcode) in zip(codes.tolist(), style.tolist(), strict=True):
-        house, street, kind, town, outward, inward = address_parts(code)
+    for row, (abbreviate, upper, no_postcode) in enumerate(style.tolist()):
+        kind = parts.kind[row]
         if abbreviate < 0.3:
             kind = STREET_TYPE_ABBREVIATIONS[kind]
-        line = f"{house} {street} {kind}"
-        postcode = "" if no_postcode < 0.1 else f"{outward} {inward}"
+        line = f"{parts.house[row]} {parts.street[row]} {kind}"
+        town = parts.town[row]
+        postcode = "" if no_postcode < 0.1 else f"{parts.outward[row]} {parts.inward[row]}"
         if upper < 0.1:
             line, town, postcode = line.upper(), town.upper(), postcode.replace(" ", "")
         lines.append(line)
@@ -282,6 +286,7 @@ def address_formats(
 
 
 def _blank(values: list[str], mask: BoolArray) -> None:
+    """Blank the values where ``mask`` is true (the missingness draw)."""
     for row in np.nonzero(mask)[0].tolist():
         values[row] = ""
 

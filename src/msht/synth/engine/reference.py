@@ -43,6 +43,7 @@ class ReferenceCodes:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A YAML file as a dictionary."""
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = yaml.safe_load(handle)
     return data

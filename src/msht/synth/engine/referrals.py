@@ -107,6 +107,7 @@ def nationality_shares(year: int, missing: float) -> FloatArray:
 
 
 def _pair_has(type_index: int, age: int) -> float:
+    """Chance that a 'multiple' referral of an age group records this type."""
     return float(
         sum(w for (a, b), w in zip(PAIRS, PAIR_WEIGHTS[age], strict=True) if type_index in (a, b))
     )

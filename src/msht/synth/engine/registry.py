@@ -30,6 +30,7 @@ class Registry:
         return len(self.people)
 
     def _group(self, key: int) -> tuple[GrowArray, GrowArray]:
+        """Who was referred in a group (nationality, gender, age group), and when."""
         if key not in self._groups:
             self._groups[key] = (GrowArray(np.int64, 64), GrowArray(np.int64, 64))
         return self._groups[key]

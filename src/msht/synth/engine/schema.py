@@ -27,6 +27,7 @@ class FileSpec:
 
     @property
     def is_truth(self) -> bool:
+        """Truth files have 'truth' in their name and are never loaded."""
         return "truth" in self.name
 
 

@@ -32,6 +32,7 @@ def date_of(number: int) -> dt.date:
 
 @cache
 def _calendar(nation: int) -> np.busdaycalendar:
+    """A numpy business-day calendar with the nation's bank holidays."""
     days = holidays.country_holidays("GB", subdiv=_SUBDIVISION[nation], years=_HOLIDAY_YEARS)
     return np.busdaycalendar(holidays=np.array(sorted(days), dtype="datetime64[D]"))
 

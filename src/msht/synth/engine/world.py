@@ -122,6 +122,7 @@ def chunks(counts: IntArray, size: int) -> Iterator[tuple[int, int]]:
 
 
 def _force_prefix(area: str) -> str:
+    """Two letters for a force's crime references (West Yorkshire: WY)."""
     words = area.split("-")
     second = words[1][0] if len(words) > 1 else words[0][1]
     return (words[0][0] + second).upper()
@@ -161,6 +162,7 @@ class _World:
         self.notification_carry: dict[int, float] = {}
 
     def write(self, spec: schema.FileSpec, columns: dict[str, Any]) -> None:
+        """Append columns to one file."""
         self.sinks[spec.name].write(columns)
 
     def chunk(self, days: IntArray) -> None:
@@ -260,6 +262,7 @@ class _World:
     def _referral_columns(
         self, draw: ReferralDraw, references: list[str], start: IntArray
     ) -> dict[str, list[str]]:
+        """The referral columns of referrals.csv (the person columns come from recording)."""
         rng = self.rng
         n = draw.days.size
         end = np.maximum(draw.exploitation_end, start)
@@ -381,6 +384,7 @@ class _World:
             )
 
     def _drain_perpetrators(self) -> None:
+        """Write the suspect, intelligence, Pursue and truth rows made so far."""
         specs = {spec.name.removesuffix(".csv"): spec for spec in schema.ALL_FILES}
         for name, columns in self.perpetrators.drain().items():
             self.write(specs[name], columns)
@@ -393,6 +397,7 @@ class _World:
         rows = {name: sink.rows for name, sink in self.sinks.items()}
 
         def entry(spec: schema.FileSpec) -> dict[str, Any]:
+            """A file's rows and SHA-256 for the manifest."""
             return {"rows": rows[spec.name], "sha256": digests[spec.name]}
 
         manifest = {
@@ -423,11 +428,13 @@ class _World:
         )
 
     def discard(self) -> None:
+        """Remove every unfinished file (the world failed)."""
         for sink in self.sinks.values():
             sink.discard()
 
 
 def _check_directory(directory: Path) -> None:
+    """Create the directory; refuse one that already holds a world."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in (schema.MANIFEST, *(spec.name for spec in schema.ALL_FILES)):
         if (directory / name).exists():

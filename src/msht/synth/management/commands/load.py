@@ -24,12 +24,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        """The world's directory and who the load is audited as."""
         parser.add_argument("directory", type=Path, help="the world's directory")
         parser.add_argument(
             "--username", default="", help="the user the load is audited as (default: none)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Load the world with a progress bar per file; report every problem."""
         actor = None
         if options["username"]:
             actor = User.objects.filter(username=options["username"]).first()
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             tasks: dict[str, TaskID] = {}
 
             def report(name: str, done: int, total: int) -> None:
+                """Show a file's progress."""
                 if name not in tasks:
                     tasks[name] = bar.add_task(name, total=total)
                 bar.update(tasks[name], completed=done)

@@ -16,6 +16,7 @@ from msht.synth.engine import SynthParameters, generate_world
 
 
 def _override(text: str) -> tuple[str, str]:
+    """Split NAME=VALUE."""
     name, separator, value = text.partition("=")
     if not separator or not name:
         raise ValueError(f"expected NAME=VALUE, got {text!r}")
@@ -30,6 +31,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        """Size, seed, output directory and parameter overrides."""
         parser.add_argument("--referrals", type=int, required=True, help="number of referrals")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument("--out", type=Path, required=True, help="directory to write")
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Write the world with a progress bar and show the rows of each file."""
         try:
             overrides = dict(_override(text) for text in options["set"])
             parameters = SynthParameters().with_overrides(overrides)
@@ -59,6 +62,7 @@ class Command(BaseCommand):
             task = bar.add_task("referrals", total=options["referrals"])
 
             def report(done: int, total: int) -> None:
+                """Move the progress bar."""
                 bar.update(task, completed=done, total=total)
 
             try:
