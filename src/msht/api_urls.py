@@ -1,6 +1,6 @@
 """The REST API: the OpenAPI schema and its docs page, then each app's endpoints."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from msht.accounts.api_permissions import SignedIn
@@ -18,4 +18,5 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[SignedIn]),
         name="docs",
     ),
+    path("referrals/", include("msht.referrals.api_urls")),
 ]

@@ -271,8 +271,12 @@ def test_amend_only_before_a_decision() -> None:
 
 def test_amend_only_by_the_referring_organisation() -> None:
     referral = referral_submit(UserFactory.create(), answers=complete_answers())
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(Referral.DoesNotExist):
         referral_amend(UserFactory.create(), reference=referral.reference, answers={}, reason="y")
+    with pytest.raises(PermissionDeniedError):
+        referral_amend(
+            DecisionMakerFactory.create(), reference=referral.reference, answers={}, reason="y"
+        )
 
 
 def test_non_consenting_adult_draft_becomes_an_anonymous_duty_to_notify_report() -> None:

@@ -8,13 +8,14 @@ from django.db.models import QuerySet
 from msht.accounts.rules import (
     Action,
     Actor,
+    can,
     person_records_visible_to,
     referrals_visible_to,
     require,
 )
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
-from msht.referrals.models import PersonRecord, Referral
+from msht.referrals.models import PersonRecord, Referral, ReferralStatus
 
 
 def referral_list_visible(actor: Actor) -> QuerySet[Referral]:
@@ -50,3 +51,37 @@ def person_record_get(actor: Actor, *, pk: int) -> PersonRecord:
     with transaction.atomic():
         audit_record(actor, event_type=AuditEventType.RECORD_VIEWED, obj=record)
     return record
+
+
+def referral_list_organisation(actor: Actor) -> QuerySet[Referral]:
+    """Submitted referrals the actor may see, drafts left out: for a first responder, their
+    organisation's (REFERRAL_VIEW). A list shows no personal details, so it is not audited."""
+    return referral_list_visible(actor).exclude(status=ReferralStatus.DRAFT)
+
+
+def referral_list_drafts(actor: Actor) -> QuerySet[Referral]:
+    """The actor's own drafts (REFERRAL_CREATE), newest first."""
+    if not can(actor, Action.REFERRAL_CREATE):
+        return Referral.objects.none()
+    return (
+        referral_list_visible(actor)
+        .filter(status=ReferralStatus.DRAFT, referring_officer_id=actor.pk)
+        .select_related("person_record")
+        .order_by("-updated_at")
+    )
+
+
+def referral_get_draft(actor: Actor, *, reference: str) -> Referral:
+    """One of the actor's drafts; the read of the person's details in it is audited.
+
+    Raises Referral.DoesNotExist for anything else (another user's draft, a submitted one).
+    """
+    referral = referral_list_drafts(actor).get(reference=reference)
+    with transaction.atomic():
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            obj=referral.person_record,
+            details={"via": "draft", "referral": referral.reference},
+        )
+    return referral

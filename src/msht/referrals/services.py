@@ -16,7 +16,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from msht.accounts.models import Organisation, User
-from msht.accounts.rules import Action, Actor, require
+from msht.accounts.rules import Action, Actor, referrals_visible_to, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
 from msht.core.errors import ValidationError
@@ -238,11 +238,11 @@ def _apply_places(
     ExploitationPlace.objects.bulk_create(rows)
 
 
-def _apply_answers(referral: Referral, answers: ReferralAnswers) -> None:
+def _apply_answers(referral: Referral, answers: ReferralAnswers) -> list[tuple[str, str]]:
     """Write the given answers (and only those) to the referral and its person record.
 
-    Raises ReferralProblemsError when an answer is malformed (an unknown code or choice);
-    a missing answer is not a problem here (drafts may be incomplete).
+    Returns the malformed answers (unknown codes or choices); the caller raises, and its
+    transaction undoes the writes. A missing answer is not a problem (drafts may be incomplete).
     """
     problems: list[tuple[str, str]] = []
     _check_choices(answers, problems)
@@ -252,7 +252,6 @@ def _apply_answers(referral: Referral, answers: ReferralAnswers) -> None:
         for name in names:
             if name in values:
                 setattr(target, name, _stored(target, name, values[name]))
-    # Problems are raised once all are known; the caller's transaction undoes the writes.
     record.save()
     referral.save()
     if "nationalities" in answers:
@@ -287,8 +286,7 @@ def _apply_answers(referral: Referral, answers: ReferralAnswers) -> None:
         )
     if "places" in answers:
         _apply_places(referral, answers["places"], problems)
-    if problems:
-        raise ReferralProblemsError(ANSWERS_INVALID, problems)
+    return problems
 
 
 def _birth_date_problems(answers: ReferralAnswers, today: dt.date) -> list[tuple[str, str]]:
@@ -436,16 +434,18 @@ def _new_draft(actor: Actor) -> Referral:
     )
 
 
-def _save_draft(actor: Actor, reference: str | None, answers: ReferralAnswers) -> Referral:
+def _save_draft(
+    actor: Actor, reference: str | None, answers: ReferralAnswers
+) -> tuple[Referral, list[tuple[str, str]]]:
     referral = _new_draft(actor) if reference is None else _own_draft(actor, reference)
-    _apply_answers(referral, answers)
+    problems = _apply_answers(referral, answers)
     audit_record(
         actor,
         event_type=AuditEventType.RECORD_CHANGED,
         obj=referral,
         details={"status": ReferralStatus.DRAFT, "fields": sorted(answers)},
     )
-    return referral
+    return referral, problems
 
 
 # -- services -------------------------------------------------------------------------------
@@ -461,7 +461,10 @@ def referral_draft_save(
     """
     require(actor, Action.REFERRAL_CREATE)
     with transaction.atomic():
-        return _save_draft(actor, reference, answers)
+        referral, problems = _save_draft(actor, reference, answers)
+        if problems:
+            raise ReferralProblemsError(ANSWERS_INVALID, problems)
+        return referral
 
 
 def referral_submit(
@@ -474,13 +477,14 @@ def referral_submit(
     """
     require(actor, Action.REFERRAL_CREATE)
     with transaction.atomic():
+        problems: list[tuple[str, str]] = []
         if answers is not None or reference is None:
-            referral = _save_draft(actor, reference, answers or {})
+            referral, problems = _save_draft(actor, reference, answers or {})
         else:
             referral = _own_draft(actor, reference)
         current = referral_answers(referral)
         today = timezone.localdate()
-        problems = submission_problems(current, today)
+        problems += submission_problems(current, today)
         if problems:
             raise ReferralProblemsError(REFERRAL_INVALID, problems)
         now = timezone.now()
@@ -525,11 +529,13 @@ def referral_amend(
     still pass every submission check.
     """
     with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update()
-            .select_related("person_record", "first_responder_organisation")
-            .get(reference=reference)
-        )
+        # Scoped first, so that another organisation's referral looks absent, not forbidden.
+        referral = referrals_visible_to(
+            actor,
+            Referral.objects.select_for_update().select_related(
+                "person_record", "first_responder_organisation"
+            ),
+        ).get(reference=reference)
         require(actor, Action.REFERRAL_AMEND, referral)
         if referral.status != ReferralStatus.SUBMITTED:
             raise ValidationError(NOT_SUBMITTED, [NOT_SUBMITTED])
@@ -537,7 +543,7 @@ def referral_amend(
         if not reason.strip():
             problems.append(("reason", REASON_MISSING))
         before = referral_answers(referral)
-        _apply_answers(referral, answers)
+        problems += _apply_answers(referral, answers)
         after = referral_answers(referral)
         changes = _changes(before, after)
         if not changes:

@@ -1,0 +1,224 @@
+"""The referral API: create, submit, amend, read, list, Duty to Notify; 404 across organisations."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from msht.accounts.models import User
+from msht.referrals import services
+from msht.referrals.models import Referral, ReferralStatus
+from msht.referrals.services import referral_draft_save, referral_submit
+from tests.accounts.factories import DecisionMakerFactory, UserFactory
+from tests.referrals.factories import complete_answers
+
+pytestmark = pytest.mark.django_db
+
+COLLECTION = "/api/referrals/"
+
+
+def _client(user: User | None = None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _json(answers: Any) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in dict(answers).items()
+    }
+
+
+def _submitted(user: User) -> Referral:
+    return referral_submit(user, answers=complete_answers())
+
+
+def test_token_command_prints_a_per_user_token() -> None:
+    user = UserFactory.create()
+    out = StringIO()
+    call_command("token", user.username, stdout=out)
+    assert out.getvalue().strip() == Token.objects.get(user=user).key
+    again = StringIO()
+    call_command("token", user.username, stdout=again)
+    assert again.getvalue() == out.getvalue()
+
+
+def test_create_submits_a_referral() -> None:
+    user = UserFactory.create()
+    response = _client(user).post(COLLECTION, _json(complete_answers()), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"].startswith("NRM-")
+    assert body["status"] == ReferralStatus.SUBMITTED
+    assert body["competent_authority"] == services.SINGLE_COMPETENT_AUTHORITY
+    assert body["answers"]["places"] == [{"police_force_area": "kent"}]
+    assert body["possible_duplicate"] is False
+
+
+def test_create_as_a_draft_then_submit_it() -> None:
+    user = UserFactory.create()
+    client = _client(user)
+    response = client.post(COLLECTION, {"family_name": "Popescu", "submit": False}, format="json")
+    assert response.status_code == 201
+    assert response.json()["status"] == ReferralStatus.DRAFT
+    reference = response.json()["reference"]
+    response = client.post(f"{COLLECTION}{reference}/submission/")
+    assert response.status_code == 400
+    assert response.json()["narrative"] == [services.NARRATIVE_MISSING]
+
+
+def test_validation_errors_name_each_field() -> None:
+    user = UserFactory.create()
+    response = _client(user).post(
+        COLLECTION,
+        {"birth_month": 13, "gender": "robot", "nationalities": ["ZZZ"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"birth_month", "gender"}
+    response = _client(user).post(COLLECTION, {"nationalities": ["ZZZ"]}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert "nationalities" in body
+    assert body["given_names"] == [services.NAME_MISSING]
+    assert not Referral.objects.exists()
+
+
+def test_list_shows_only_the_organisations_submitted_referrals() -> None:
+    user = UserFactory.create()
+    mine = _submitted(user)
+    referral_draft_save(user, answers={})
+    _submitted(UserFactory.create())
+    response = _client(user).get(COLLECTION)
+    assert response.status_code == 200
+    assert [row["reference"] for row in response.json()] == [mine.reference]
+    assert "answers" not in response.json()[0]
+
+
+def test_read_one() -> None:
+    user = UserFactory.create()
+    referral = _submitted(user)
+    response = _client(user).get(f"{COLLECTION}{referral.reference}/")
+    assert response.status_code == 200
+    assert response.json()["answers"]["family_name"] == "Popescu"
+
+
+def test_decision_maker_reads_any_referral() -> None:
+    referral = _submitted(UserFactory.create())
+    response = _client(DecisionMakerFactory.create()).get(f"{COLLECTION}{referral.reference}/")
+    assert response.status_code == 200
+
+
+def test_amend_before_decision() -> None:
+    user = UserFactory.create()
+    referral = _submitted(user)
+    response = _client(user).post(
+        f"{COLLECTION}{referral.reference}/amendments/",
+        {"narrative": "More detail.", "reason": "New account from the person"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["changes"]["narrative"][1] == "More detail."
+
+
+def test_amend_without_a_reason_is_a_field_error() -> None:
+    user = UserFactory.create()
+    referral = _submitted(user)
+    response = _client(user).post(
+        f"{COLLECTION}{referral.reference}/amendments/", {"narrative": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "reason" in response.json()
+
+
+def test_amend_after_decision_is_refused() -> None:
+    user = UserFactory.create()
+    referral = _submitted(user)
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.RG_POSITIVE)
+    response = _client(user).post(
+        f"{COLLECTION}{referral.reference}/amendments/",
+        {"narrative": "x", "reason": "y"},
+        format="json",
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "payload"),
+    [
+        ("get", "", None),
+        ("post", "amendments/", {"narrative": "x", "reason": "y"}),
+        ("post", "submission/", None),
+    ],
+)
+def test_another_organisations_referral_answers_404(
+    method: str, suffix: str, payload: dict[str, str] | None
+) -> None:
+    referral = _submitted(UserFactory.create())
+    draft = referral_draft_save(UserFactory.create(), answers={})
+    client = _client(UserFactory.create())
+    for reference in (referral.reference, draft.reference):
+        response = getattr(client, method)(
+            f"{COLLECTION}{reference}/{suffix}", payload, format="json"
+        )
+        assert response.status_code == 404, (reference, suffix)
+
+
+def test_unauthenticated_callers_are_refused() -> None:
+    client = _client()
+    assert client.get(COLLECTION).status_code in {401, 403}
+    assert client.post(COLLECTION, {}, format="json").status_code in {401, 403}
+
+
+@pytest.mark.parametrize("role", ["analyst", "investigator", "administrator", "governance"])
+def test_other_roles_may_not_create_or_list(role: str) -> None:
+    client = _client(UserFactory.create(role=role))
+    assert client.post(COLLECTION, {}, format="json").status_code == 403
+    assert client.get(COLLECTION).status_code == 403
+
+
+def test_duty_to_notify_create_accepts_no_identifying_field() -> None:
+    user = UserFactory.create()
+    response = _client(user).post(
+        f"{COLLECTION}duty-to-notify-reports/",
+        {"exploitation_types": ["sexual"], "nationality": "ALB", "given_names": "Ana"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["reference"].startswith("DTN-")
+
+
+def test_duty_to_notify_create_errors_name_fields() -> None:
+    response = _client(UserFactory.create()).post(
+        f"{COLLECTION}duty-to-notify-reports/", {"nationality": "ZZZ"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"nationality", "exploitation_types"}
+
+
+def test_schema_describes_every_referral_operation() -> None:
+    client = APIClient()
+    client.force_login(UserFactory.create())
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operations = {
+        operation["operationId"]
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    assert {
+        "referral_create",
+        "referral_list",
+        "referral_read",
+        "referral_submit",
+        "referral_amend",
+        "duty_to_notify_create",
+    } <= operations
