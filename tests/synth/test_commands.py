@@ -34,6 +34,13 @@ def test_synth_writes_a_world_with_overridden_parameters(tmp_path: Path) -> None
     assert '"repeat_share": 0.2' in (tmp_path / "w" / schema.MANIFEST).read_text()
 
 
+def test_synth_twice_into_the_same_folder_keeps_the_world(tmp_path: Path) -> None:
+    call_command("synth", "--referrals", "200", "--out", str(tmp_path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("synth", "--referrals", "200", "--out", str(tmp_path), stdout=out)
+    assert "unchanged" in out.getvalue()
+
+
 @pytest.mark.parametrize("setting", ["repeat_share", "nonsense=1", "repeat_share=2"])
 def test_synth_refuses_bad_parameters(tmp_path: Path, setting: str) -> None:
     with pytest.raises(CommandError):
@@ -41,7 +48,7 @@ def test_synth_refuses_bad_parameters(tmp_path: Path, setting: str) -> None:
 
 
 def test_synth_refuses_a_folder_holding_a_world(small_world: Path) -> None:
-    with pytest.raises(CommandError, match="already holds"):
+    with pytest.raises(CommandError, match="already holds another"):
         call_command("synth", "--referrals", "10", "--out", str(small_world), stdout=io.StringIO())
 
 

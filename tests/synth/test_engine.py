@@ -94,9 +94,34 @@ def test_referral_days_allocate_every_referral_in_date_order() -> None:
     assert np.all(np.diff(days) == 1)
 
 
-def test_a_directory_that_holds_a_world_is_refused(small_world: Path) -> None:
-    with pytest.raises(SynthError, match="already holds a synthetic world"):
+def test_a_directory_that_holds_another_world_is_refused(small_world: Path) -> None:
+    with pytest.raises(SynthError, match="already holds another synthetic world"):
         generate_world(small_world, referrals=10, seed=1)
+
+
+def test_a_directory_with_stray_world_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "referrals.csv").write_text("reference\n")
+    with pytest.raises(SynthError, match=r"already holds another synthetic world \(referrals"):
+        generate_world(tmp_path, referrals=10, seed=1)
+
+
+def test_writing_the_same_world_again_leaves_it_as_it_is(tmp_path: Path) -> None:
+    first = generate_world(tmp_path / "w", referrals=300, seed=4)
+    before = _digests(tmp_path / "w")
+    again = generate_world(tmp_path / "w", referrals=300, seed=4)
+    assert again.already_written
+    assert not first.already_written
+    assert again.rows == first.rows
+    assert again.cg_backlog == first.cg_backlog
+    assert _digests(tmp_path / "w") == before
+
+
+def test_a_damaged_copy_of_the_same_world_is_refused(tmp_path: Path) -> None:
+    generate_world(tmp_path / "w", referrals=300, seed=4)
+    with (tmp_path / "w" / "truth_people.csv").open("a") as handle:
+        handle.write("tampered\n")
+    with pytest.raises(SynthError, match="already holds another"):
+        generate_world(tmp_path / "w", referrals=300, seed=4)
 
 
 def test_no_referrals_is_refused(tmp_path: Path) -> None:

@@ -57,7 +57,9 @@ from msht.synth.engine.workdays import day_number, is_working_day, iso
 
 ProgressCallback = Callable[[int, int], None]
 
-WORLD_EXISTS = "{directory} already holds a synthetic world ({name}); choose an empty directory"
+WORLD_EXISTS = (
+    "{directory} already holds another synthetic world ({name}); choose an empty directory"
+)
 NO_REFERRALS = "a world needs at least one referral"
 
 
@@ -70,6 +72,7 @@ class WorldSummary:
     referrals: int
     rows: dict[str, int]
     cg_backlog: int
+    already_written: bool = False
 
 
 def world_identity(referrals: int, seed: int, parameters: SynthParameters) -> str:
@@ -433,12 +436,47 @@ class _World:
             sink.discard()
 
 
-def _check_directory(directory: Path) -> None:
-    """Create the directory; refuse one that already holds a world."""
+def _existing_world(directory: Path, world_id: str) -> WorldSummary | None:
+    """The world already in ``directory`` if it is this one, intact; refuse any other world.
+
+    The same seed and parameters give the same bytes, so an intact copy of the same
+    world need not be written again (``msht demo`` run twice, for one).
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    for name in (schema.MANIFEST, *(spec.name for spec in schema.ALL_FILES)):
-        if (directory / name).exists():
-            raise SynthError(WORLD_EXISTS.format(directory=directory.name, name=name))
+    manifest_path = directory / schema.MANIFEST
+    names = [spec.name for spec in schema.ALL_FILES]
+    if not manifest_path.exists():
+        for name in names:
+            if (directory / name).exists():
+                raise SynthError(WORLD_EXISTS.format(directory=directory.name, name=name))
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = {**manifest["files"], **manifest["truth_files"]}
+        same = manifest["world_id"] == world_id and all(
+            _digest(directory / name) == listed[name]["sha256"] for name in names
+        )
+    except (ValueError, KeyError, TypeError, OSError):
+        same = False
+    if not same:
+        raise SynthError(WORLD_EXISTS.format(directory=directory.name, name=schema.MANIFEST))
+    return WorldSummary(
+        world_id=world_id,
+        directory=directory,
+        referrals=int(manifest["referrals"]),
+        rows={name: int(listed[name]["rows"]) for name in names},
+        cg_backlog=int(manifest["cg_backlog_at_end"]),
+        already_written=True,
+    )
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def generate_world(
@@ -457,7 +495,8 @@ def generate_world(
     written as ``*.part`` and renamed only when the whole world is complete.
 
     Args:
-        directory: where to write; created if missing, refused if it already holds a world.
+        directory: where to write; created if missing. If it already holds this very
+            world, intact, nothing is written again; any other world is refused.
         referrals: number of NRM referrals over 2017-2024.
         seed: the seed of the one random generator; the same seed and parameters give
             byte-identical files.
@@ -465,7 +504,8 @@ def generate_world(
         progress: called with (referrals written, referrals in total) after each chunk.
 
     Returns:
-        The world's id, rows per file and the Conclusive Grounds backlog at the end.
+        The world's id, rows per file, the Conclusive Grounds backlog at the end, and
+        whether the world was already there.
 
     Examples:
         >>> summary = generate_world(Path("var/world"), referrals=5000, seed=7)
@@ -475,7 +515,11 @@ def generate_world(
     if referrals < 1:
         raise SynthError(NO_REFERRALS)
     parameters = parameters or SynthParameters()
-    _check_directory(directory)
+    existing = _existing_world(directory, world_identity(referrals, seed, parameters))
+    if existing is not None:
+        if progress is not None:
+            progress(referrals, referrals)
+        return existing
     world = _World(directory, referrals, seed, parameters)
     try:
         day_numbers, counts = referral_days(world.rng, referrals)

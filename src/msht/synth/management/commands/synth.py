@@ -75,6 +75,8 @@ class Command(BaseCommand):
                 )
             except SynthError as error:
                 raise CommandError(str(error)) from error
+        if summary.already_written:
+            console.print(f"world {summary.world_id} is already in {options['out']}: unchanged")
         table = Table(title=f"world {summary.world_id}")
         table.add_column("file")
         table.add_column("rows", justify="right")
