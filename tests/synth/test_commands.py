@@ -34,6 +34,14 @@ def test_synth_writes_a_world_with_overridden_parameters(tmp_path: Path) -> None
     assert '"repeat_share": 0.2' in (tmp_path / "w" / schema.MANIFEST).read_text()
 
 
+@pytest.mark.django_db
+def test_commands_take_options_as_keywords_as_msht_demo_passes_them(tmp_path: Path) -> None:
+    world = str(tmp_path / "w")
+    call_command("synth", referrals=150, seed=2, out=world, stdout=io.StringIO())
+    call_command("load", world, stdout=io.StringIO())
+    assert Referral.objects.count() == 150
+
+
 def test_synth_twice_into_the_same_folder_keeps_the_world(tmp_path: Path) -> None:
     call_command("synth", "--referrals", "200", "--out", str(tmp_path), stdout=io.StringIO())
     out = io.StringIO()

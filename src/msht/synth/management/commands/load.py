@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 bar.update(tasks[name], completed=done)
 
             try:
-                result = world_load(actor, directory=options["directory"], progress=report)
+                result = world_load(actor, directory=Path(options["directory"]), progress=report)
             except WorldFileError as error:
                 for problem in error.problems:
                     self.stderr.write(str(problem))

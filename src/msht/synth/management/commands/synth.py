@@ -67,7 +67,7 @@ class Command(BaseCommand):
 
             try:
                 summary = generate_world(
-                    options["out"],
+                    Path(options["out"]),
                     referrals=options["referrals"],
                     seed=options["seed"],
                     parameters=parameters,
