@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("msht.accounts.urls")),
+    path("", include("msht.decisions.urls")),
     path("api/", include("msht.api_urls")),
 ]

@@ -28,10 +28,24 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         HomeLink("Your organisation's referrals", "See the outcome of referrals you made."),
     ),
     Role.DECISION_MAKER: (
-        HomeLink("Your work queue", "Reasonable Grounds and Conclusive Grounds decisions due."),
-        HomeLink("Reconsiderations", "Requests to reconsider a negative decision."),
+        HomeLink(
+            "Your work queue",
+            "Reasonable Grounds and Conclusive Grounds decisions due.",
+            "decisions:queue",
+        ),
+        HomeLink(
+            "Reconsiderations",
+            "Requests to reconsider a negative decision.",
+            "decisions:reconsiderations",
+        ),
     ),
-    Role.QUALITY_ASSURER: (HomeLink("Decisions to assure", "Second-person checks of decisions."),),
+    Role.QUALITY_ASSURER: (
+        HomeLink(
+            "Decisions to assure",
+            "Second-person checks of decisions.",
+            "decisions:assurance-queue",
+        ),
+    ),
     Role.INVESTIGATOR: (
         HomeLink("Submit intelligence", "Graded on the 3x5x2 model."),
         HomeLink("Suspects and networks", "Suspects linked across agencies."),
@@ -44,6 +58,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     Role.GOVERNANCE: (
         HomeLink("Performance indicators", "Per directorate and strand."),
         HomeLink("Inspection recommendations", "Responses and actions against deadlines."),
+        HomeLink(
+            "Overdue decisions",
+            "Reasonable Grounds and Conclusive Grounds decisions past their targets.",
+            "decisions:overdue",
+        ),
     ),
     Role.ADMINISTRATOR: (
         HomeLink("Organisations", "First responders, competent authorities and units."),
