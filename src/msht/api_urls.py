@@ -19,4 +19,5 @@ urlpatterns = [
         name="docs",
     ),
     path("referrals/", include("msht.referrals.api_urls")),
+    path("decisions/", include("msht.decisions.api_urls")),
 ]

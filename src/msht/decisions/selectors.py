@@ -317,3 +317,10 @@ def case_filter_choices() -> dict[str, list[tuple[str, str]]]:
         "nation": list(UkNation.choices),
         "first_responder_type": list(OrganisationType.choices),
     }
+
+
+def referral_get_for_decision(actor: Actor, *, reference: str) -> Referral:
+    """A referral the actor may see (REFERRAL_VIEW), without its subject's personal record;
+    raises Referral.DoesNotExist when absent or hidden (another organisation's: 404)."""
+    referrals = Referral.objects.select_related("first_responder_organisation")
+    return referrals_visible_to(actor, referrals).get(reference=reference)
