@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -55,6 +55,7 @@ class _DecisionRecordApi(APIView):
     permission_classes = [RulePermission]
     required_action = Action.DECISION_MAKE
 
+    @extend_schema_serializer(component_name="DecisionRecordInput")
     class InputSerializer(serializers.Serializer[Any]):
         outcome = serializers.ChoiceField(
             choices=[DecisionOutcome.POSITIVE.value, DecisionOutcome.NEGATIVE.value]
