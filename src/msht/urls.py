@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("msht.accounts.urls")),
     path("", include("msht.decisions.urls")),
     path("api/", include("msht.api_urls")),
+    path("referrals/", include("msht.referrals.urls")),
 ]

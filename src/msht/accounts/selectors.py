@@ -20,12 +20,22 @@ class HomeLink:
 # The work each role comes to MSHT for (ARCHITECTURE.md, 'Who uses it').
 _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     Role.FIRST_RESPONDER: (
-        HomeLink("Refer a potential victim", "Make a National Referral Mechanism referral."),
+        HomeLink(
+            "Refer a potential victim",
+            "Make a National Referral Mechanism referral.",
+            "referrals:start",
+        ),
         HomeLink(
             "Report under Duty to Notify",
             "Notify the Home Office of an adult who does not consent to a referral.",
+            "referrals:duty-to-notify",
         ),
-        HomeLink("Your organisation's referrals", "See the outcome of referrals you made."),
+        HomeLink("Your drafts", "Referrals you saved to finish later.", "referrals:drafts"),
+        HomeLink(
+            "Your organisation's referrals",
+            "See the outcome of referrals you made.",
+            "referrals:list",
+        ),
     ),
     Role.DECISION_MAKER: (
         HomeLink(
