@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from msht.accounts.models import Role
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.audit.services import audit_verify
 from msht.core.errors import SynthError
@@ -115,7 +116,7 @@ def test_loaded_records_are_left_for_linkage_and_decisions_carry_their_rules(
 
 
 def test_loading_is_audited_and_recorded(small_world: Path) -> None:
-    actor = UserFactory.create()
+    actor = UserFactory.create(role=Role.ADMINISTRATOR)
     result = world_load(actor, directory=small_world)
     loaded = LoadedWorld.objects.get()
     assert loaded.world_id == result.world_id
@@ -228,3 +229,11 @@ def test_synthetic_worlds_never_go_into_production(small_world: Path) -> None:
     with override_settings(PRODUCTION=True), pytest.raises(SynthError, match="production"):
         world_load(None, directory=small_world)
     assert not Referral.objects.exists()
+
+
+def test_only_an_administrator_may_load_a_world(tmp_path: Path) -> None:
+    from msht.core.errors import PermissionDeniedError
+
+    analyst = UserFactory.create(role=Role.ANALYST)
+    with pytest.raises(PermissionDeniedError):
+        world_load(analyst, directory=tmp_path)

@@ -50,6 +50,7 @@ class Action(StrEnum):
     ORGANISATION_MANAGE = "organisation.manage"
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
+    DATA_LOAD = "data.load"
 
 
 def _active(actor: Actor) -> bool:
@@ -241,6 +242,7 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.ORGANISATION_MANAGE: _is_administrator,
     Action.USER_MANAGE: _is_administrator,
     Action.AUDIT_VIEW: _is_administrator,
+    Action.DATA_LOAD: _is_administrator,
 }
 
 

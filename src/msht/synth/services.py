@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from msht.accounts.models import Organisation, User
+from msht.accounts.rules import Action, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record, audit_record_many
 from msht.core.errors import SynthError
@@ -478,6 +479,10 @@ def world_load(
     """
     if getattr(settings, "PRODUCTION", False):
         raise SynthError(NOT_IN_PRODUCTION)
+    # The command line (actor None) is an operator with shell access; a signed-in user
+    # must be allowed to load data.
+    if actor is not None:
+        require(actor, Action.DATA_LOAD)
     if not directory.is_dir():
         raise SynthError(NOT_A_DIRECTORY.format(directory=directory.name))
     manifest = read_manifest(directory)
