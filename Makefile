@@ -26,7 +26,7 @@ $(ASSETS): package.json package-lock.json scripts/build_assets.py $(STAMP)
 
 demo: install assets
 	$(MSHT) migrate --no-input
-	$(MSHT) demo
+	$(MSHT) demo --reset-passwords
 	$(MSHT) serve
 
 serve: install assets

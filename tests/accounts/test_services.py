@@ -194,3 +194,16 @@ def test_serve_command_refuses_to_start_without_the_govuk_assets(
     monkeypatch.setattr(serve, "waitress_serve", lambda app, **kw: pytest.fail("served"))
     with pytest.raises(CommandError, match=re.escape(serve.ASSETS_MISSING)):
         call_command("serve", stdout=StringIO())
+
+
+def test_reset_passwords_gives_existing_demo_users_a_new_audited_password() -> None:
+    demo_users_ensure(password="the first passphrase")
+    again = demo_users_ensure(reset_passwords=True)
+
+    assert all(user.password is not None and not user.created for user in again)
+    for user in again:
+        assert user.password is not None
+        assert authenticate(username=user.username, password=user.password) is not None
+        assert authenticate(username=user.username, password="the first passphrase") is None
+    resets = AuditEvent.objects.filter(event_type=AuditEventType.RECORD_CHANGED)
+    assert resets.count() == len(again)

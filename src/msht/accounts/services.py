@@ -114,10 +114,24 @@ def _demo_user_existing(user: User) -> DemoUser:
     return DemoUser(user.username, Role(user.role), organisation, None, created=False)
 
 
-def demo_users_ensure(*, password: str | None = None) -> list[DemoUser]:
+def _demo_user_reset(user: User, password: str) -> DemoUser:
+    """Give an existing demo user a new password (audited), so a re-run demo can sign in."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        None, event_type=AuditEventType.RECORD_CHANGED, obj=user, details={"password": "reset"}
+    )
+    organisation = user.organisation.name if user.organisation is not None else ""
+    return DemoUser(user.username, Role(user.role), organisation, password, created=False)
+
+
+def demo_users_ensure(
+    *, password: str | None = None, reset_passwords: bool = False
+) -> list[DemoUser]:
     """Create the demo users that do not exist yet, one per role, each audited (USER_CREATED).
 
-    Idempotent: a user that already exists is left as it is. Runs in one transaction.
+    Idempotent: a user that already exists is left as it is, unless ``reset_passwords``
+    gives it a new password (demo only). Runs in one transaction.
 
     Args:
         password: the password for every user created now; when ``None`` each new user gets
@@ -138,10 +152,13 @@ def demo_users_ensure(*, password: str | None = None) -> list[DemoUser]:
         result: list[DemoUser] = []
         for spec in DEMO_USERS:
             organisation = organisations[spec.organisation_code]
+            user_password = password if password is not None else _generated_password()
+            if spec.username in existing and reset_passwords:
+                result.append(_demo_user_reset(existing[spec.username], user_password))
+                continue
             if spec.username in existing:
                 result.append(_demo_user_existing(existing[spec.username]))
                 continue
-            user_password = password if password is not None else _generated_password()
             _demo_user_create(spec, organisation, user_password)
             result.append(
                 DemoUser(spec.username, spec.role, organisation.name, user_password, created=True)

@@ -41,13 +41,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data set")
         parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="give demo users that already exist a new password too (make demo does)",
+        )
+        parser.add_argument(
             "--no-synthetic-data",
             action="store_true",
             help="create the demo users only",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        users = demo_users_ensure(password=options["password"])
+        users = demo_users_ensure(
+            password=options["password"], reset_passwords=options["reset_passwords"]
+        )
         try:
             if not options["no_synthetic_data"]:
                 self._synthetic_data(referrals=options["referrals"], seed=options["seed"])
