@@ -9,7 +9,7 @@ Load a synthetic world into a scratch PostgreSQL database first, then point this
     .venv/bin/python bench/queue_bench.py --runs 5 --requests 40
 
 Each run requests the queue page (first page, a later page, the CG filter, overdue only,
-sorted by referral date descending) through Django's full middleware stack in-process,
+sorted by the day each fell due, latest first) through Django's full middleware stack in-process,
 as a signed-in decision maker. A run's p50 and p95 are over all its requests; the
 figures reported are the medians over the runs. The query plan of the queue is recorded
 so that a sequential scan would show. Results go to bench/results/queue.json (git-ignored).
@@ -33,7 +33,7 @@ PAGES = [
     "/cases/?page=5",
     "/cases/?stage=cg",
     "/cases/?overdue=on",
-    "/cases/?sort=referred&order=desc",
+    "/cases/?sort=due&order=desc",
 ]
 
 

@@ -80,9 +80,13 @@ class Decision(models.Model):
         ordering = ("referral", "started_on", "pk")
         indexes = [
             models.Index(fields=("stage", "decided_on")),
-            # The work queue: pending decisions by deadline (decisions.selectors).
-            models.Index(fields=("outcome", "deadline"), name="decision_queue_idx"),
-            models.Index(fields=("stage", "outcome", "deadline"), name="decision_stage_queue_idx"),
+            # The work queue: pending decisions by deadline, by stage, or by when they fell
+            # due; the primary key last so that the page's whole ORDER BY is presorted.
+            models.Index(fields=("outcome", "deadline", "id"), name="decision_queue_idx"),
+            models.Index(
+                fields=("stage", "outcome", "deadline", "id"), name="decision_stage_queue_idx"
+            ),
+            models.Index(fields=("outcome", "started_on", "id"), name="decision_queue_due_idx"),
             models.Index(fields=("assurance_status", "decided_on"), name="decision_assurance_idx"),
         ]
 

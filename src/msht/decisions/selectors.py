@@ -50,7 +50,7 @@ _STAGES_OF = {
 # Sort keys the queue page offers, each a database ordering (the deadline index serves it).
 QUEUE_SORTS = {
     "deadline": ("deadline", "pk"),
-    "referred": ("referral__referred_on", "pk"),
+    "due": ("started_on", "pk"),
     "reference": ("referral__reference",),
     "stage": ("stage", "deadline", "pk"),
 }
@@ -90,10 +90,12 @@ def decision_list_queue(
     require(actor, Action.DECISION_MAKE)
     filters = filters or QueueFilters()
     today = today or _today()
+    # A pending decision belongs to an open referral: the services close every pending
+    # decision when a referral is decided or withdrawn, so the queue needs no join on the
+    # referral's status to filter or count (the count stays an index scan at national scale).
     queue = (
         Decision.objects.filter(outcome="")
         .exclude(stage=DecisionStage.CONCLUSIVE_GROUNDS, started_on__gt=today)
-        .filter(referral__status__in=[ReferralStatus.SUBMITTED, ReferralStatus.RG_POSITIVE])
         .select_related(
             "referral",
             "referral__first_responder_organisation",

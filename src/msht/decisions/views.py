@@ -31,7 +31,7 @@ PAGE_SIZE = 50
 _SORTABLE = [
     ("reference", "Referral"),
     ("stage", "Decision due"),
-    ("referred", "Referred on"),
+    ("due", "Due from"),
     ("deadline", "Deadline"),
 ]
 
