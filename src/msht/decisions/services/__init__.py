@@ -3,6 +3,8 @@
 Each service checks its guards, writes in one transaction and records an audit event in
 it. A negative decision waits for a second person's quality assurance before it is
 issued; only an issued decision changes the referral's status.
+
+The rules and guards live in ``services.rules``; this module holds the writes.
 """
 
 from __future__ import annotations
@@ -14,184 +16,87 @@ from django.db import transaction
 from django.utils import timezone
 
 from msht.accounts.models import Organisation, User
-from msht.accounts.rules import Action, Actor, can, require
+from msht.accounts.rules import Action, Actor, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
 from msht.core import policy
 from msht.core.calendar import add_working_days
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.core.reference import UkNation
-from msht.decisions.models import (
-    AssuranceStatus,
-    Decision,
-    DecisionOutcome,
-    DecisionStage,
+from msht.decisions.models import AssuranceStatus, Decision, DecisionOutcome, DecisionStage
+from msht.decisions.services.rules import (
+    ASSURER_IS_DECISION_MAKER,
+    CG_NOT_AWAITED,
+    CG_TARGET_DAYS,
+    CG_TOO_EARLY,
+    IMMIGRATION_ENFORCEMENT_REFUSED,
+    ISSUED_NEGATIVE_STATUS,
+    NOT_A_DECISION_MAKER,
+    NOT_AN_ASSURER,
+    NOT_AWAITING_ASSURANCE,
+    OPEN_STATUSES,
+    OUTCOME_INVALID,
+    OWN_REFERRAL_REFUSED,
+    REASONS_MISSING,
+    RECONSIDERATION_ALREADY_OPEN,
+    RECONSIDERATION_LATE,
+    RECONSIDERATION_NOT_PENDING,
+    RECONSIDERATION_OF,
+    RECONSIDERATION_ONLY_OF_NEGATIVE,
+    REJECTION_NOTES_MISSING,
+    REQUEST_REASONS_MISSING,
+    RG_NOT_AWAITED,
+    WITHDRAW_NOT_OPEN,
+    WITHDRAW_REASON_MISSING,
+    decision_refusal_reason,
+    guard_cg_not_too_early,
+    guard_may_assure,
+    guard_may_decide,
+    guard_outcome,
+    guard_reconsiderable,
+    guard_status,
+    guard_within_window,
+    reconsideration_window_closes,
+    recovery_period_days,
+    recovery_period_end,
+    rg_deadline,
 )
 from msht.referrals.models import Referral, ReferralStatus
 
-# A target for Conclusive Grounds decisions, in calendar days after the RG decision. It
-# belongs in core/policy.py as CG_TARGET_DAYS (requested); until then it lives here.
-CG_TARGET_DAYS = 90
-
-OWN_REFERRAL_REFUSED = (
-    "You cannot decide this case: it was referred by your own organisation "
-    "(decision makers are independent of the referring organisation)."
-)
-IMMIGRATION_ENFORCEMENT_REFUSED = (
-    "You cannot decide this case: no one working in an immigration enforcement function "
-    "may make an NRM decision."
-)
-NOT_A_DECISION_MAKER = "Only a decision maker of a competent authority can make this decision."
-OUTCOME_INVALID = "Choose a positive or negative decision."
-REASONS_MISSING = "Enter the reasons for the decision."
-RG_NOT_AWAITED = "This referral is not awaiting a Reasonable Grounds decision."
-CG_NOT_AWAITED = (
-    "This referral is not awaiting a Conclusive Grounds decision: it needs a positive "
-    "Reasonable Grounds decision first."
-)
-CG_TOO_EARLY = (
-    "A Conclusive Grounds decision cannot be made before {earliest:%-d %B %Y}: the "
-    "recovery period's minimum has not passed since the Reasonable Grounds decision."
-)
-RECONSIDERATION_ONLY_OF_NEGATIVE = "Only an issued negative RG or CG decision can be reconsidered."
-RECONSIDERATION_ALREADY_OPEN = "A reconsideration of this decision is already open."
-RECONSIDERATION_LATE = (
-    "The window for reconsideration closed on {closed:%-d %B %Y}: a later request needs "
-    "exceptional circumstances."
-)
-RECONSIDERATION_NOT_PENDING = "This reconsideration has already been decided."
-REQUEST_REASONS_MISSING = "Enter why reconsideration is requested."
-WITHDRAW_NOT_OPEN = "Only a referral awaiting a decision can be withdrawn."
-WITHDRAW_REASON_MISSING = "Enter why the referral is withdrawn or closed."
-NOT_AWAITING_ASSURANCE = "This decision is not awaiting quality assurance."
-ASSURER_IS_DECISION_MAKER = (
-    "You cannot assure this decision: quality assurance needs a second person, not the "
-    "decision maker."
-)
-NOT_AN_ASSURER = "Only a quality assurer of a competent authority can assure a decision."
-REJECTION_NOTES_MISSING = "Enter why the decision is sent back."
-
-_OPEN_STATUSES = {ReferralStatus.SUBMITTED, ReferralStatus.RG_POSITIVE}
-_ISSUED_NEGATIVE_STATUS = {
-    DecisionStage.REASONABLE_GROUNDS: ReferralStatus.RG_NEGATIVE,
-    DecisionStage.RG_RECONSIDERATION: ReferralStatus.RG_NEGATIVE,
-    DecisionStage.CONCLUSIVE_GROUNDS: ReferralStatus.CG_NEGATIVE,
-    DecisionStage.CG_RECONSIDERATION: ReferralStatus.CG_NEGATIVE,
-}
-_RECONSIDERATION_OF = {
-    DecisionStage.REASONABLE_GROUNDS: DecisionStage.RG_RECONSIDERATION,
-    DecisionStage.CONCLUSIVE_GROUNDS: DecisionStage.CG_RECONSIDERATION,
-}
-
-
-# Rules ------------------------------------------------------------------------------------
-
-
-def rg_deadline(referral: Referral) -> dt.date:
-    """RG target: RG_DECISION_WORKING_DAYS working days from the referral in its nation."""
-    days = policy.RG_DECISION_WORKING_DAYS.value_on(referral.referred_on)
-    return add_working_days(referral.referred_on, days, UkNation(referral.nation))
-
-
-def recovery_period_days(nation: str, day: dt.date) -> int:
-    """Minimum recovery period after a positive RG on ``day`` (DOMAIN.md, NRM 4; per nation)."""
-    if nation == UkNation.SCOTLAND:
-        return policy.RECOVERY_PERIOD_DAYS_SCOTLAND.value_on(day)
-    if nation == UkNation.NORTHERN_IRELAND:
-        return policy.RECOVERY_PERIOD_DAYS_NORTHERN_IRELAND.value_on(day)
-    return policy.RECOVERY_PERIOD_DAYS.value_on(day)
-
-
-def recovery_period_end(referral: Referral, rg_decided_on: dt.date) -> dt.date:
-    """The first day a CG decision may be made after a positive RG (DOMAIN.md, NRM 4-5)."""
-    return rg_decided_on + dt.timedelta(days=recovery_period_days(referral.nation, rg_decided_on))
-
-
-def reconsideration_window_closes(decision: Decision) -> dt.date:
-    """The last day to request reconsideration of ``decision`` (RECONSIDERATION_WINDOW_DAYS)."""
-    assert decision.decided_on is not None  # noqa: S101 - only issued decisions are asked
-    days = policy.RECONSIDERATION_WINDOW_DAYS.value_on(decision.decided_on)
-    return decision.decided_on + dt.timedelta(days=days)
-
-
-# Guards -----------------------------------------------------------------------------------
-
-
-def decision_refusal_reason(actor: Actor, referral: Referral) -> str | None:
-    """Why ``actor`` may not decide ``referral`` (accounts.rules DECISION_MAKE), or None."""
-    if can(actor, Action.DECISION_MAKE, referral):
-        return None
-    if not can(actor, Action.DECISION_MAKE):
-        organisation: Organisation | None = getattr(actor, "organisation", None)
-        if (
-            can(actor, Action.DECISION_VIEW, referral)
-            and organisation is not None
-            and organisation.performs_immigration_enforcement
-            and policy.IMMIGRATION_ENFORCEMENT_MAY_NOT_DECIDE.default
-        ):
-            return IMMIGRATION_ENFORCEMENT_REFUSED
-        return NOT_A_DECISION_MAKER
-    return OWN_REFERRAL_REFUSED
-
-
-def _guard_may_decide(actor: Actor, referral: Referral) -> Organisation:
-    reason = decision_refusal_reason(actor, referral)
-    if reason is not None:
-        raise PermissionDeniedError(reason)
-    if not isinstance(actor, User) or actor.organisation is None:
-        raise PermissionDeniedError(NOT_A_DECISION_MAKER)
-    return actor.organisation
-
-
-def _guard_outcome(outcome: str, reasons: str) -> None:
-    problems = []
-    if outcome not in {DecisionOutcome.POSITIVE, DecisionOutcome.NEGATIVE}:
-        problems.append(OUTCOME_INVALID)
-    if not reasons.strip():
-        problems.append(REASONS_MISSING)
-    if problems:
-        raise ValidationError(problems[0], problems)
-
-
-def _guard_status(referral: Referral, status: ReferralStatus, message: str) -> None:
-    if referral.status != status:
-        raise ValidationError(message, [message])
-
-
-def _guard_cg_not_too_early(rg: Decision | None, today: dt.date) -> dt.date:
-    if rg is None or rg.recovery_period_ends_on is None:
-        raise ValidationError(CG_NOT_AWAITED, [CG_NOT_AWAITED])
-    if today < rg.recovery_period_ends_on:
-        message = CG_TOO_EARLY.format(earliest=rg.recovery_period_ends_on)
-        raise ValidationError(message, [message])
-    return rg.recovery_period_ends_on
-
-
-def _guard_reconsiderable(decision: Decision) -> None:
-    if (
-        decision.stage not in _RECONSIDERATION_OF
-        or decision.outcome != DecisionOutcome.NEGATIVE
-        or not decision.is_issued
-    ):
-        raise ValidationError(RECONSIDERATION_ONLY_OF_NEGATIVE, [RECONSIDERATION_ONLY_OF_NEGATIVE])
-    if decision.reconsiderations.exists():
-        raise ValidationError(RECONSIDERATION_ALREADY_OPEN, [RECONSIDERATION_ALREADY_OPEN])
-
-
-def _guard_within_window(decision: Decision, today: dt.date, exceptional: str) -> None:
-    closes = reconsideration_window_closes(decision)
-    if today > closes and not exceptional.strip():
-        message = RECONSIDERATION_LATE.format(closed=closes)
-        raise ValidationError(message, [message])
-
-
-def _guard_may_assure(actor: Actor, decision: Decision) -> None:
-    if decision.assurance_status != AssuranceStatus.AWAITING:
-        raise ValidationError(NOT_AWAITING_ASSURANCE, [NOT_AWAITING_ASSURANCE])
-    if not can(actor, Action.DECISION_ASSURE):
-        raise PermissionDeniedError(NOT_AN_ASSURER)
-    if not can(actor, Action.DECISION_ASSURE, decision):
-        raise PermissionDeniedError(ASSURER_IS_DECISION_MAKER)
+__all__ = [
+    "ASSURER_IS_DECISION_MAKER",
+    "CG_NOT_AWAITED",
+    "CG_TARGET_DAYS",
+    "CG_TOO_EARLY",
+    "IMMIGRATION_ENFORCEMENT_REFUSED",
+    "NOT_AN_ASSURER",
+    "NOT_AWAITING_ASSURANCE",
+    "NOT_A_DECISION_MAKER",
+    "OUTCOME_INVALID",
+    "OWN_REFERRAL_REFUSED",
+    "REASONS_MISSING",
+    "RECONSIDERATION_ALREADY_OPEN",
+    "RECONSIDERATION_LATE",
+    "RECONSIDERATION_NOT_PENDING",
+    "RECONSIDERATION_ONLY_OF_NEGATIVE",
+    "REJECTION_NOTES_MISSING",
+    "REQUEST_REASONS_MISSING",
+    "RG_NOT_AWAITED",
+    "WITHDRAW_NOT_OPEN",
+    "WITHDRAW_REASON_MISSING",
+    "decision_assure",
+    "decision_record_cg",
+    "decision_record_reconsideration",
+    "decision_record_rg",
+    "decision_refusal_reason",
+    "decision_rg_open",
+    "reconsideration_request",
+    "reconsideration_window_closes",
+    "recovery_period_days",
+    "recovery_period_end",
+    "referral_withdraw",
+    "rg_deadline",
+]
 
 
 # Helpers ----------------------------------------------------------------------------------
@@ -285,7 +190,7 @@ def _start_recovery(actor: Actor, referral: Referral, rg: Decision, unit: Organi
 def _issue(actor: Actor, referral: Referral, decision: Decision, unit: Organisation) -> None:
     """An issued decision moves the referral on (positive now; negative once assured)."""
     if decision.outcome == DecisionOutcome.NEGATIVE:
-        _set_status(actor, referral, _ISSUED_NEGATIVE_STATUS[DecisionStage(decision.stage)])
+        _set_status(actor, referral, ISSUED_NEGATIVE_STATUS[DecisionStage(decision.stage)])
     elif decision.stage in {DecisionStage.CONCLUSIVE_GROUNDS, DecisionStage.CG_RECONSIDERATION}:
         _set_status(actor, referral, ReferralStatus.CG_POSITIVE)
     else:
@@ -299,7 +204,7 @@ def decision_rg_open(*, actor: Actor, referral: Referral) -> Decision:
     """Open the pending RG decision of a submitted referral, due in RG_DECISION_WORKING_DAYS."""
     with transaction.atomic():
         referral = _locked_referral(referral)
-        _guard_status(referral, ReferralStatus.SUBMITTED, RG_NOT_AWAITED)
+        guard_status(referral, ReferralStatus.SUBMITTED, RG_NOT_AWAITED)
         existing = _pending(referral, DecisionStage.REASONABLE_GROUNDS)
         if existing is not None:
             return existing
@@ -326,9 +231,9 @@ def decision_record_rg(*, actor: Actor, referral: Referral, outcome: str, reason
     """
     with transaction.atomic():
         referral = _locked_referral(referral)
-        unit = _guard_may_decide(actor, referral)
-        _guard_status(referral, ReferralStatus.SUBMITTED, RG_NOT_AWAITED)
-        _guard_outcome(outcome, reasons)
+        unit = guard_may_decide(actor, referral)
+        guard_status(referral, ReferralStatus.SUBMITTED, RG_NOT_AWAITED)
+        guard_outcome(outcome, reasons)
         decision = _pending(referral, DecisionStage.REASONABLE_GROUNDS) or Decision(
             referral=referral,
             stage=DecisionStage.REASONABLE_GROUNDS,
@@ -350,9 +255,9 @@ def decision_record_cg(*, actor: Actor, referral: Referral, outcome: str, reason
     passed since the positive RG decision (DOMAIN.md, NRM 5; RECOVERY_PERIOD_DAYS)."""
     with transaction.atomic():
         referral = _locked_referral(referral)
-        unit = _guard_may_decide(actor, referral)
-        _guard_status(referral, ReferralStatus.RG_POSITIVE, CG_NOT_AWAITED)
-        _guard_outcome(outcome, reasons)
+        unit = guard_may_decide(actor, referral)
+        guard_status(referral, ReferralStatus.RG_POSITIVE, CG_NOT_AWAITED)
+        guard_outcome(outcome, reasons)
         today = _today()
         rg = (
             Decision.objects.filter(
@@ -363,7 +268,7 @@ def decision_record_cg(*, actor: Actor, referral: Referral, outcome: str, reason
             .order_by("-decided_on", "-pk")
             .first()
         )
-        earliest = _guard_cg_not_too_early(rg, today)
+        earliest = guard_cg_not_too_early(rg, today)
         decision = _pending(referral, DecisionStage.CONCLUSIVE_GROUNDS) or Decision(
             referral=referral,
             stage=DecisionStage.CONCLUSIVE_GROUNDS,
@@ -386,12 +291,12 @@ def reconsideration_request(
         referral = decision.referral
         require(actor, Action.REFERRAL_VIEW, referral)
         require(actor, Action.DECISION_VIEW, decision)
-        _guard_reconsiderable(decision)
+        guard_reconsiderable(decision)
         if not reasons.strip():
             raise ValidationError(REQUEST_REASONS_MISSING, [REQUEST_REASONS_MISSING])
         today = _today()
-        _guard_within_window(decision, today, exceptional_circumstances)
-        stage = _RECONSIDERATION_OF[DecisionStage(decision.stage)]
+        guard_within_window(decision, today, exceptional_circumstances)
+        stage = RECONSIDERATION_OF[DecisionStage(decision.stage)]
         if stage == DecisionStage.RG_RECONSIDERATION:
             days = policy.RG_DECISION_WORKING_DAYS.value_on(today)
             deadline = add_working_days(today, days, UkNation(referral.nation))
@@ -426,10 +331,10 @@ def decision_record_reconsideration(
     with transaction.atomic():
         reconsideration = Decision.objects.select_for_update().get(pk=reconsideration.pk)
         referral = _locked_referral(reconsideration.referral)
-        unit = _guard_may_decide(actor, referral)
+        unit = guard_may_decide(actor, referral)
         if reconsideration.reconsideration_of_id is None or not reconsideration.is_pending:
             raise ValidationError(RECONSIDERATION_NOT_PENDING, [RECONSIDERATION_NOT_PENDING])
-        _guard_outcome(outcome, reasons)
+        guard_outcome(outcome, reasons)
         _decide(
             reconsideration,
             actor=actor,
@@ -448,8 +353,8 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reasons: str) -> Deci
     """Close an open referral without a decision: outcome withdrawn, with reasons (NRM 7)."""
     with transaction.atomic():
         referral = _locked_referral(referral)
-        unit = _guard_may_decide(actor, referral)
-        if referral.status not in _OPEN_STATUSES:
+        unit = guard_may_decide(actor, referral)
+        if referral.status not in OPEN_STATUSES:
             raise ValidationError(WITHDRAW_NOT_OPEN, [WITHDRAW_NOT_OPEN])
         if not reasons.strip():
             raise ValidationError(WITHDRAW_REASON_MISSING, [WITHDRAW_REASON_MISSING])
@@ -488,7 +393,7 @@ def decision_assure(
     issues it; rejection sends it back to the decision maker. The assurer is not the maker."""
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
-        _guard_may_assure(actor, decision)
+        guard_may_assure(actor, decision)
         if not approve and not notes.strip():
             raise ValidationError(REJECTION_NOTES_MISSING, [REJECTION_NOTES_MISSING])
         referral = _locked_referral(decision.referral)
