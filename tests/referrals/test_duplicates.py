@@ -87,7 +87,9 @@ def test_submission_counts_possible_duplicates_from_any_organisation() -> None:
     )
     assert referral.possible_duplicate_count == 2
     event = AuditEvent.objects.get(
-        event_type=AuditEventType.RECORD_CREATED, object_id=str(referral.pk)
+        event_type=AuditEventType.RECORD_CREATED,
+        object_type="referrals.referral",
+        object_id=str(referral.pk),
     )
     assert event.details["possible_duplicates"] == 2
 

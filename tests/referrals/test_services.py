@@ -93,6 +93,24 @@ def test_submit_assigns_reference_status_authority_and_nation() -> None:
     assert created.details["possible_duplicates"] == 0
 
 
+def test_submitted_referral_enters_the_decision_queue_with_its_rg_deadline() -> None:
+    from msht.accounts.models import Organisation
+    from msht.core.calendar import add_working_days
+    from msht.decisions.models import Decision, DecisionStage
+    from msht.decisions.selectors import QueueFilters, decision_list_queue
+    from tests.accounts.factories import DecisionMakerFactory as QueueReaderFactory
+
+    referral = referral_submit(UserFactory.create(), answers=complete_answers())
+
+    [pending] = Decision.objects.filter(referral=referral)
+    assert pending.stage == DecisionStage.REASONABLE_GROUNDS
+    assert pending.is_pending
+    assert pending.deadline == add_working_days(referral.referred_on, 5, UkNation.ENGLAND)
+    sca = Organisation.objects.get(code=services.SINGLE_COMPETENT_AUTHORITY)
+    queue = decision_list_queue(QueueReaderFactory.create(organisation=sca), filters=QueueFilters())
+    assert referral.reference in [decision.referral.reference for decision in queue]
+
+
 def test_submit_of_a_saved_draft_by_reference() -> None:
     user = UserFactory.create()
     draft = referral_draft_save(user, answers=complete_answers())

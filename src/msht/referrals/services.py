@@ -22,6 +22,7 @@ from msht.audit.services import audit_record
 from msht.core.errors import ValidationError
 from msht.core.models import ExploitationType, IloIndicator, Nationality, PoliceForceArea
 from msht.core.reference import AgeGroup, ExploitationLocation, Gender, ImmigrationStatus
+from msht.decisions.services import decision_rg_open
 from msht.referrals.answers import (
     IDENTIFYING_FIELDS,
     PERSON_FIELDS,
@@ -508,6 +509,8 @@ def referral_submit(
                 "possible_duplicates": referral.possible_duplicate_count,
             },
         )
+        # The competent authority's RG decision falls due from this moment (DOMAIN.md, NRM 3).
+        decision_rg_open(actor=actor, referral=referral)
         return referral
 
 
