@@ -110,6 +110,16 @@ RECOVERY_PERIOD_DAYS_NORTHERN_IRELAND = PolicyRule(
     version="2015-01-13",
 )
 
+CG_TARGET_DAYS = PolicyRule(
+    name="cg_target_days",
+    default=90,
+    help_text="Target for a Conclusive Grounds decision, in calendar days after the positive "
+    "RG decision; later CG decisions count as overdue (and bound CG reconsiderations).",
+    source="MSHT service standard (no statutory limit: DOMAIN.md, NRM 5 notes median waits "
+    "of 526 days in 2023, which this target makes visible as overdue)",
+    version="1",
+)
+
 RECONSIDERATION_WINDOW_DAYS = PolicyRule(
     name="reconsideration_window_days",
     default=30,
@@ -165,6 +175,7 @@ RULES: tuple[PolicyRule[object], ...] = (
     RECOVERY_PERIOD_DAYS,
     RECOVERY_PERIOD_DAYS_SCOTLAND,
     RECOVERY_PERIOD_DAYS_NORTHERN_IRELAND,
+    CG_TARGET_DAYS,
     RECONSIDERATION_WINDOW_DAYS,
     IMMIGRATION_ENFORCEMENT_MAY_NOT_DECIDE,
     DECISION_MAKER_MAY_NOT_DECIDE_OWN_REFERRAL,

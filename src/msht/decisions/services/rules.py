@@ -20,9 +20,8 @@ from msht.decisions.models import (
 )
 from msht.referrals.models import Referral, ReferralStatus
 
-# A target for Conclusive Grounds decisions, in calendar days after the RG decision. It
-# belongs in core/policy.py as CG_TARGET_DAYS (requested); until then it lives here.
-CG_TARGET_DAYS = 90
+# The CG target is a policy rule (core/policy.py, cg_target_days).
+CG_TARGET_DAYS = policy.CG_TARGET_DAYS.default
 
 OWN_REFERRAL_REFUSED = (
     "You cannot decide this case: it was referred by your own organisation "
