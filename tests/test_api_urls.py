@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -32,3 +34,8 @@ def test_docs_page_loads_its_scripts_from_our_origin_only() -> None:
     assert scripts
     assert all("src=" in attributes for attributes in scripts), scripts
     assert "//cdn" not in html
+
+
+def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path: Path) -> None:
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert "/api/referrals/" in (tmp_path / "s.yaml").read_text()

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -157,6 +162,7 @@ def _answers(data: dict[str, Any]) -> ReferralAnswers:
 class ReferralCreateApi(_MshtApi):
     required_action = Action.REFERRAL_CREATE
 
+    @extend_schema_serializer(component_name="ReferralCreateInput")
     class InputSerializer(AnswersSerializer):
         submit = serializers.BooleanField(
             default=True, help_text="False saves a draft; true (the default) submits."
@@ -229,6 +235,7 @@ class ReferralDetailApi(_MshtApi):
 class ReferralAmendApi(_MshtApi):
     required_action = Action.REFERRAL_AMEND
 
+    @extend_schema_serializer(component_name="ReferralAmendInput")
     class InputSerializer(AnswersSerializer):
         reason = serializers.CharField(help_text="Why the referral is amended.")
 
@@ -266,6 +273,7 @@ class ReferralAmendApi(_MshtApi):
 class DutyToNotifyCreateApi(_MshtApi):
     required_action = Action.DUTY_TO_NOTIFY_CREATE
 
+    @extend_schema_serializer(component_name="DutyToNotifyCreateInput")
     class InputSerializer(serializers.Serializer[dict[str, Any]]):
         """Nothing that identifies the person can be sent (MSA 2015 s.52)."""
 
