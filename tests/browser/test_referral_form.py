@@ -13,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from msht.accounts.models import Role
 from msht.accounts.services import demo_users_ensure
 from msht.referrals.models import Referral, ReferralStatus
+from tests.browser.journeys import complete_referral_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,12 +49,6 @@ def _check_accessibility(page: Page, visited: list[str]) -> None:
     )
 
 
-def _continue(page: Page, visited: list[str]) -> None:
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".govuk-error-summary")).to_have_count(0)
-    _check_accessibility(page, visited)
-
-
 def test_first_responder_refers_a_person_without_javascript(
     live_server: LiveServer, no_script_page: Page, chromium: Browser
 ) -> None:
@@ -79,41 +74,7 @@ def test_first_responder_refers_a_person_without_javascript(
     )
     _check_accessibility(page, visited)
 
-    page.get_by_label("Your full name").fill("Priya Shah")
-    page.get_by_label("Your email address").fill("priya.shah@example.gov.uk")
-    _continue(page, visited)
-
-    page.get_by_label("Adult (18 or over)").check()
-    _continue(page, visited)
-    page.get_by_label("Yes").check()
-    _continue(page, visited)
-    page.get_by_label("Given names").fill("Ana")
-    page.get_by_label("Family name").fill("Popescu")
-    _continue(page, visited)
-    page.get_by_label("Month").fill("3")
-    page.get_by_label("Year").fill("1994")
-    page.get_by_label("The date of birth is estimated").check()
-    _continue(page, visited)
-    page.get_by_label("Female").check()
-    page.get_by_label("Nationality", exact=True).select_option("ROU")
-    _continue(page, visited)
-    _continue(page, visited)  # identifiers: none known
-    _continue(page, visited)  # contact: none given
-    page.get_by_label("Labour exploitation").check()
-    _continue(page, visited)
-    page.get_by_label("UK only").check()
-    _continue(page, visited)
-    page.get_by_label("Place 1", exact=True).select_option("uk:kent")
-    _continue(page, visited)
-    page.get_by_label("The exploitation is ongoing").check()
-    _continue(page, visited)
-    page.get_by_label("Visa holder").check()
-    _continue(page, visited)
-    page.get_by_label("Deception").check()
-    _continue(page, visited)
-    page.get_by_label("What happened to the person?").fill("Worked on a farm without pay.")
-    _continue(page, visited)
-    _continue(page, visited)  # police crime reference: none
+    complete_referral_form(page, lambda shown: _check_accessibility(shown, visited))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Popescu")
