@@ -255,36 +255,20 @@ def _apply_answers(referral: Referral, answers: ReferralAnswers) -> list[tuple[s
                 setattr(target, name, _stored(target, name, values[name]))
     record.save()
     referral.save()
-    if "nationalities" in answers:
-        record.nationalities.set(
-            _resolve(
-                Nationality,
-                answers["nationalities"],
-                field="nationalities",
-                what="nationality",
-                problems=problems,
-            )
-        )
-    if "exploitation_types" in answers:
-        referral.exploitation_types.set(
-            _resolve(
-                ExploitationType,
-                answers["exploitation_types"],
-                field="exploitation_types",
-                what="type of exploitation",
-                problems=problems,
-            )
-        )
-    if "ilo_indicators" in answers:
-        referral.ilo_indicators.set(
-            _resolve(
-                IloIndicator,
-                answers["ilo_indicators"],
-                field="ilo_indicators",
-                what="indicator",
-                problems=problems,
-            )
-        )
+    # Each many-to-many answer: (the field's related manager, reference model, what it is).
+    related: tuple[tuple[str, Any, Any, str], ...] = (
+        ("nationalities", record.nationalities, Nationality, "nationality"),
+        (
+            "exploitation_types",
+            referral.exploitation_types,
+            ExploitationType,
+            "type of exploitation",
+        ),
+        ("ilo_indicators", referral.ilo_indicators, IloIndicator, "indicator"),
+    )
+    for field, manager, model, what in related:
+        if field in values:
+            manager.set(_resolve(model, values[field], field=field, what=what, problems=problems))
     if "places" in answers:
         _apply_places(referral, answers["places"], problems)
     return problems

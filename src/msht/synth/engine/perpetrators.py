@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from msht.synth.engine import organisations as orgs
+from msht.synth.engine import schema
 from msht.synth.engine.parameters import Missingness, SynthParameters, Variation
 from msht.synth.engine.places import (
     BUSINESS_KINDS,
@@ -579,7 +580,7 @@ class Perpetrators:
         draws = rng.random((count, 6))
         references = [f"INT-{self.tag}-{self.next_intelligence + i:07d}" for i in range(count)]
         self.next_intelligence += count
-        rows: dict[str, list[str]] = {name: [] for name in _INTELLIGENCE_COLUMNS}
+        rows: dict[str, list[str]] = {name: [] for name in schema.INTELLIGENCE.columns}
         rows["reference"] = references
         rows["originating_organisation"] = orgs.CODE_ARRAY[origin].tolist()
         rows["received_on"] = iso(days)
@@ -681,21 +682,4 @@ _SUSPECT_FILE_COLUMNS = (
     "vehicles",
     "role",
     "linked_referrals",
-)
-_INTELLIGENCE_COLUMNS = (
-    "reference",
-    "originating_organisation",
-    "received_on",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
-    "handling_conditions",
-    "permitted_organisations",
-    "summary",
-    "suspect_records",
-    "persons",
-    "phone_numbers",
-    "addresses",
-    "vehicles",
-    "organisations_named",
 )
