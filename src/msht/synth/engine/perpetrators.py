@@ -389,7 +389,7 @@ class Perpetrators:
         role_draw = rng.random(k)
         other_role = rng.integers(0, 5, k)
         nationality = people["nationality"].tolist()
-        rows: dict[str, list[str]] = {name: [] for name in _SUSPECT_FILE_COLUMNS}
+        rows: dict[str, list[str]] = {name: [] for name in schema.SUSPECT_RECORDS.columns}
         for i in range(k):
             phones = [
                 formatted[j][i]
@@ -659,27 +659,3 @@ def main_kind(main: int, nationality: int) -> str:
     if nationality == _VIETNAM and main == CRIMINAL:
         return BUSINESS_KINDS["cannabis"][0]
     return BUSINESS_KINDS[MAIN_TYPE_CODES[main]][main % 3]
-
-
-_SUSPECT_FILE_COLUMNS = (
-    "source_reference",
-    "source_organisation",
-    "given_names",
-    "family_name",
-    "aliases",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_date_is_estimated",
-    "gender",
-    "nationality",
-    "pnc_id",
-    "passport_number",
-    "phone_numbers",
-    "address_lines",
-    "address_town",
-    "address_postcode",
-    "vehicles",
-    "role",
-    "linked_referrals",
-)
