@@ -162,6 +162,18 @@ def _person_values(person: PersonFields) -> dict[str, Any]:
     }
 
 
+def _link(relation: Any, pairs: Iterable[tuple[int, Iterable[Any]]]) -> None:
+    """Bulk-insert a many-to-many relation's rows: each owner's pk with its targets' ids,
+    each target once."""
+    through = relation.through
+    owner, target = relation.field.m2m_column_name(), relation.field.m2m_reverse_name()
+    through.objects.bulk_create(
+        through(**{owner: pk, target: other})
+        for pk, others in pairs
+        for other in dict.fromkeys(others)
+    )
+
+
 class _Writer:
     """Writes checked rows in batches, remembering the keys later files refer to."""
 
@@ -248,24 +260,13 @@ class _Writer:
                 for row, person in zip(batch, people, strict=True)
             ]
         )
-        nationality_links = PersonRecord.nationalities.through
-        type_links = Referral.exploitation_types.through
-        indicator_links = Referral.ilo_indicators.through
-        nationality_links.objects.bulk_create(
-            nationality_links(personrecord_id=person.pk, nationality_id=code)
-            for row, person in zip(batch, people, strict=True)
-            for code in dict.fromkeys(row.nationalities)
+        _link(
+            PersonRecord.nationalities,
+            ((person.pk, row.nationalities) for row, person in zip(batch, people, strict=True)),
         )
-        type_links.objects.bulk_create(
-            type_links(referral_id=referral.pk, exploitationtype_id=code)
-            for row, referral in zip(batch, referrals, strict=True)
-            for code in dict.fromkeys(row.exploitation_types)
-        )
-        indicator_links.objects.bulk_create(
-            indicator_links(referral_id=referral.pk, iloindicator_id=code)
-            for row, referral in zip(batch, referrals, strict=True)
-            for code in dict.fromkeys(row.ilo_indicators)
-        )
+        by_referral = list(zip(batch, referrals, strict=True))
+        _link(Referral.exploitation_types, ((r.pk, x.exploitation_types) for x, r in by_referral))
+        _link(Referral.ilo_indicators, ((r.pk, x.ilo_indicators) for x, r in by_referral))
         places = ExploitationPlace.objects.bulk_create(
             ExploitationPlace(
                 referral_id=referral.pk,
@@ -323,8 +324,6 @@ class _Writer:
 
     def notifications_file(self) -> None:
         """Duty to Notify reports with their exploitation types and indicators."""
-        type_links = DutyToNotifyReport.exploitation_types.through
-        indicator_links = DutyToNotifyReport.ilo_indicators.through
         for batch in self._rows(schema.DUTY_TO_NOTIFY):
             rows: list[NotificationRow] = batch
             reports = DutyToNotifyReport.objects.bulk_create(
@@ -340,21 +339,19 @@ class _Writer:
                 )
                 for row in rows
             )
-            type_links.objects.bulk_create(
-                type_links(dutytonotifyreport_id=report.pk, exploitationtype_id=code)
-                for row, report in zip(rows, reports, strict=True)
-                for code in dict.fromkeys(row.exploitation_types)
+            pairs = list(zip(rows, reports, strict=True))
+            _link(
+                DutyToNotifyReport.exploitation_types,
+                ((report.pk, row.exploitation_types) for row, report in pairs),
             )
-            indicator_links.objects.bulk_create(
-                indicator_links(dutytonotifyreport_id=report.pk, iloindicator_id=code)
-                for row, report in zip(rows, reports, strict=True)
-                for code in dict.fromkeys(row.ilo_indicators)
+            _link(
+                DutyToNotifyReport.ilo_indicators,
+                ((report.pk, row.ilo_indicators) for row, report in pairs),
             )
             self._count("duty_to_notify_reports", len(reports))
 
     def suspects_file(self) -> None:
         """Suspect records and the referrals each is linked to."""
-        links = SuspectRecord.linked_referrals.through
         for batch in self._rows(schema.SUSPECT_RECORDS):
             rows: list[SuspectRecordRow] = batch
             records = SuspectRecord.objects.bulk_create(
@@ -368,10 +365,12 @@ class _Writer:
                 )
                 for row in rows
             )
-            links.objects.bulk_create(
-                links(suspectrecord_id=record.pk, referral_id=self.referrals[reference])
-                for row, record in zip(rows, records, strict=True)
-                for reference in dict.fromkeys(row.linked_referrals)
+            _link(
+                SuspectRecord.linked_referrals,
+                (
+                    (record.pk, [self.referrals[ref] for ref in row.linked_referrals])
+                    for row, record in zip(rows, records, strict=True)
+                ),
             )
             for row, record in zip(rows, records, strict=True):
                 self.suspect_records[row.reference] = record.pk
@@ -379,9 +378,6 @@ class _Writer:
 
     def intelligence_file(self) -> None:
         """Graded intelligence reports and the suspects, persons and organisations they name."""
-        permitted = IntelligenceReport.permitted_organisations.through
-        suspects = IntelligenceReport.suspects.through
-        persons = IntelligenceReport.persons.through
         for batch in self._rows(schema.INTELLIGENCE):
             rows: list[IntelligenceRow] = batch
             reports = IntelligenceReport.objects.bulk_create(
@@ -402,22 +398,23 @@ class _Writer:
                 for row in rows
             )
             pairs = list(zip(rows, reports, strict=True))
-            permitted.objects.bulk_create(
-                permitted(intelligencereport_id=report.pk, organisation_id=code)
-                for row, report in pairs
-                for code in dict.fromkeys(row.permitted)
+            _link(
+                IntelligenceReport.permitted_organisations,
+                ((report.pk, row.permitted) for row, report in pairs),
             )
-            suspects.objects.bulk_create(
-                suspects(
-                    intelligencereport_id=report.pk, suspectrecord_id=self.suspect_records[ref]
-                )
-                for row, report in pairs
-                for ref in dict.fromkeys(row.suspect_records)
+            _link(
+                IntelligenceReport.suspects,
+                (
+                    (report.pk, [self.suspect_records[ref] for ref in row.suspect_records])
+                    for row, report in pairs
+                ),
             )
-            persons.objects.bulk_create(
-                persons(intelligencereport_id=report.pk, personrecord_id=self.person_records[ref])
-                for row, report in pairs
-                for ref in dict.fromkeys(row.persons)
+            _link(
+                IntelligenceReport.persons,
+                (
+                    (report.pk, [self.person_records[ref] for ref in row.persons])
+                    for row, report in pairs
+                ),
             )
             self._count("intelligence_reports", len(reports))
 

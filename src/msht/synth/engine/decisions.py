@@ -23,6 +23,7 @@ from msht.core.policy import (
 )
 from msht.synth.engine import calibration as cal
 from msht.synth.engine import organisations as orgs
+from msht.synth.engine import schema
 from msht.synth.engine.population import BoolArray, IntArray
 from msht.synth.engine.referrals import NEW_RG_TEST_FROM, SCA_FROM
 from msht.synth.engine.workdays import add_working_days, date_of, day_number, iso
@@ -96,7 +97,7 @@ class DecisionLog:
     def __init__(self, tag: str) -> None:
         self.tag = tag
         self.next_number = 1
-        self._columns: dict[str, list[str]] = {name: [] for name in _COLUMNS}
+        self._columns: dict[str, list[str]] = {name: [] for name in schema.DECISIONS.columns}
 
     def add(
         self,
@@ -137,23 +138,8 @@ class DecisionLog:
     def drain(self) -> dict[str, list[str]]:
         """The rows gathered since the last drain."""
         rows = self._columns
-        self._columns = {name: [] for name in _COLUMNS}
+        self._columns = {name: [] for name in schema.DECISIONS.columns}
         return rows
-
-
-_COLUMNS = (
-    "reference",
-    "referral_reference",
-    "stage",
-    "outcome",
-    "decision_making_unit",
-    "started_on",
-    "deadline",
-    "decided_on",
-    "reconsideration_of",
-    "multi_agency_panel_reviewed",
-    "reasons",
-)
 
 
 def referral_references(tag: str, numbers: IntArray) -> list[str]:
