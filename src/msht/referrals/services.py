@@ -185,6 +185,19 @@ def _resolve(
     return [found[code] for code in wanted if code in found]
 
 
+def _resolve_one(
+    model: type[ReferenceModel],
+    code: str | None,
+    *,
+    field: str,
+    what: str,
+    problems: list[tuple[str, str]],
+) -> ReferenceModel | None:
+    """One optional coded answer: the row, or None (an unknown code is added to problems)."""
+    found = _resolve(model, [code or ""], field=field, what=what, problems=problems)
+    return found[0] if found else None
+
+
 def _check_choices(answers: ReferralAnswers, problems: list[tuple[str, str]]) -> None:
     _check_choice(answers, "age_group_at_exploitation", AgeGroup.values, problems)
     _check_choice(answers, "gender", Gender.values, problems)
@@ -584,23 +597,23 @@ def _create_report(actor: Actor, answers: DutyToNotifyAnswers) -> DutyToNotifyRe
     problems: list[tuple[str, str]] = []
     _check_choice(answers, "gender", Gender.values, problems)
     _check_choice(answers, "exploitation_location", ExploitationLocation.values, problems)
-    nationality = _resolve(
+    nationality = _resolve_one(
         Nationality,
-        [answers.get("nationality", "")],
+        answers.get("nationality"),
         field="nationality",
         what="nationality",
         problems=problems,
     )
-    area = _resolve(
+    area = _resolve_one(
         PoliceForceArea,
-        [answers.get("police_force_area", "")],
+        answers.get("police_force_area"),
         field="police_force_area",
         what="police force area",
         problems=problems,
     )
-    country = _resolve(
+    country = _resolve_one(
         Nationality,
-        [answers.get("country_of_exploitation", "")],
+        answers.get("country_of_exploitation"),
         field="country_of_exploitation",
         what="country",
         problems=problems,
@@ -629,11 +642,11 @@ def _create_report(actor: Actor, answers: DutyToNotifyAnswers) -> DutyToNotifyRe
         organisation=_organisation_of(actor),
         reported_on=today,
         gender=answers.get("gender") or Gender.NOT_KNOWN,
-        nationality=nationality[0] if nationality else None,
+        nationality=nationality,
         exploitation_location=answers.get("exploitation_location")
         or ExploitationLocation.NOT_KNOWN,
-        police_force_area=area[0] if area else None,
-        country_of_exploitation=country[0] if country else None,
+        police_force_area=area,
+        country_of_exploitation=country,
     )
     report.exploitation_types.set(types)
     report.ilo_indicators.set(indicators)
