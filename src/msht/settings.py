@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "msht.decisions",
     "msht.intelligence",
     "msht.governance",
+    "msht.ingest",
+    "msht.quality",
+    "msht.linkage",
+    "msht.analytics",
     "msht.synth",
 ]
 
@@ -123,6 +127,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (the server and a command) share the file: wait rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests use a file, not memory: the Arrow extract (analytics.extract) opens its own
+    # connection, which cannot reach an in-memory database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_msht.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -7,4 +7,8 @@ urlpatterns = [
     path("", include("msht.decisions.urls")),
     path("api/", include("msht.api_urls")),
     path("referrals/", include("msht.referrals.urls")),
+    path("ingest/", include("msht.ingest.urls")),
+    path("data-quality/", include("msht.quality.urls")),
+    path("linkage/", include("msht.linkage.urls")),
+    path("statistics/", include("msht.analytics.urls")),
 ]

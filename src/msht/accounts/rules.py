@@ -51,6 +51,15 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     DATA_LOAD = "data.load"
+    INGEST_RUN = "ingest.run"
+    QUARANTINE_MANAGE = "ingest.quarantine_manage"
+    DATA_QUALITY_VIEW = "quality.view"
+    LINKAGE_RUN = "linkage.run"
+    LINKAGE_REVIEW_PERSONS = "linkage.review_persons"
+    LINKAGE_REVIEW_SUSPECTS = "linkage.review_suspects"
+    ANALYTICS_REFRESH = "analytics.refresh"
+    STATISTICS_PUBLISH = "statistics.publish"
+    ORGANISATION_DASHBOARD_VIEW = "statistics.organisation_dashboard"
 
 
 def _active(actor: Actor) -> bool:
@@ -216,6 +225,36 @@ def _is_administrator(actor: Actor, obj: object | None) -> bool:
     return _has_role(actor, Role.ADMINISTRATOR)
 
 
+def _is_analyst(actor: Actor, obj: object | None) -> bool:
+    """Statisticians and analysts: pseudonymised data, publications, linkage runs."""
+    return _has_role(actor, Role.ANALYST)
+
+
+def _is_analyst_or_administrator(actor: Actor, obj: object | None) -> bool:
+    """Pipeline runs (analytics refresh, linkage) that touch no record on screen."""
+    return _has_role(actor, Role.ANALYST, Role.ADMINISTRATOR)
+
+
+def _may_view_data_quality(actor: Actor, obj: object | None) -> bool:
+    """Data quality figures hold no personal data: analysts, governance, administrators."""
+    return _has_role(actor, Role.ANALYST, Role.GOVERNANCE, Role.ADMINISTRATOR)
+
+
+def _may_review_person_pair(actor: Actor, obj: object | None) -> bool:
+    """Clerical review shows two victims' identities side by side: competent authority
+    caseworkers only, who already read every case (DOMAIN.md, 'Who decides')."""
+    return _is_casework_reader(actor)
+
+
+def _may_view_organisation_dashboard(actor: Actor, obj: object | None) -> bool:
+    """Analysts and governance see every organisation's figures; anyone else only their own."""
+    if _is_analyst_or_governance(actor, obj):
+        return True
+    if not _active(actor) or _organisation(actor) is None:
+        return False
+    return obj is None or getattr(obj, "pk", None) == getattr(actor, "organisation_id", None)
+
+
 def _is_active(actor: Actor, obj: object | None) -> bool:
     """Any signed-in, active user (their own home page)."""
     return _active(actor)
@@ -243,6 +282,15 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.USER_MANAGE: _is_administrator,
     Action.AUDIT_VIEW: _is_administrator,
     Action.DATA_LOAD: _is_administrator,
+    Action.INGEST_RUN: _is_administrator,
+    Action.QUARANTINE_MANAGE: _is_administrator,
+    Action.DATA_QUALITY_VIEW: _may_view_data_quality,
+    Action.LINKAGE_RUN: _is_analyst_or_administrator,
+    Action.LINKAGE_REVIEW_PERSONS: _may_review_person_pair,
+    Action.LINKAGE_REVIEW_SUSPECTS: _is_investigator,
+    Action.ANALYTICS_REFRESH: _is_analyst_or_administrator,
+    Action.STATISTICS_PUBLISH: _is_analyst,
+    Action.ORGANISATION_DASHBOARD_VIEW: _may_view_organisation_dashboard,
 }
 
 

@@ -24,6 +24,14 @@ class AuditEventType(models.TextChoices):
     PERMISSION_REFUSED = "permission.refused", "An action was refused"
     USER_CREATED = "user.created", "A user was created"
     DATA_LOADED = "data.loaded", "A data set was loaded"
+    INGEST_BATCH = "ingest.batch", "An agency export was ingested"
+    QUARANTINE_RESUBMITTED = "ingest.quarantine_resubmitted", "A quarantined row was corrected"
+    LINKAGE_RUN = "linkage.run", "Records were combined by a linkage run"
+    ENTITY_MERGED = "linkage.entity_merged", "Two entities were merged by linkage"
+    ENTITY_SPLIT = "linkage.entity_split", "An entity was split by linkage"
+    CLERICAL_DECISION = "linkage.clerical_decision", "A reviewer decided a record pair"
+    ANALYTICS_REFRESHED = "analytics.refreshed", "The pseudonymised analytics store was refreshed"
+    STATISTICS_PUBLISHED = "statistics.published", "Statistics were published"
 
 
 class AuditEvent(models.Model):
