@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,3 +44,10 @@ def _reference_data_present(request: pytest.FixtureRequest, _django_db_marker: N
 
     if not PoliceForceArea.objects.exists():
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings: Any, tmp_path: Path) -> None:
+    """Each test's audit checkpoints go to its own file: the trail starts empty in every test,
+    and a test must never append to the developer's real checkpoint file under var/."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"

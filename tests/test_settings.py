@@ -58,3 +58,14 @@ def test_database_defaults_to_sqlite_under_var_and_follows_database_url(tmp_path
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
     )
     assert postgres.stdout.strip() == "django.db.backends.postgresql msht"
+
+
+def test_audit_checkpoint_file_defaults_under_var_and_follows_its_variable(tmp_path: Path) -> None:
+    default = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path)}, "s.AUDIT_CHECKPOINT_FILE")
+    assert default.stdout.strip() == str(tmp_path / "audit" / "checkpoints.log")
+    chosen = tmp_path / "elsewhere" / "audit.log"
+    moved = _settings_in_subprocess(
+        {"MSHT_VAR_DIR": str(tmp_path), "MSHT_AUDIT_CHECKPOINT_FILE": str(chosen)},
+        "s.AUDIT_CHECKPOINT_FILE",
+    )
+    assert moved.stdout.strip() == str(chosen)

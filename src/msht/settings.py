@@ -131,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connection, which cannot reach an in-memory database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_msht.sqlite3")}
 
+# The audit chain head is appended here after every commit, outside the database, so that
+# `msht audit verify` can tell a rewritten trail (msht.audit.checkpoints). In production put
+# it where the database account cannot write, and ship it to write-once storage.
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("MSHT_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.log")
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

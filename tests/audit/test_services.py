@@ -17,6 +17,7 @@ from msht.audit.services import (
 )
 from msht.core.errors import MshtError
 from tests.accounts.factories import UserFactory
+from tests.audit.tampering import drop_append_only_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,9 @@ def _record_events(count: int) -> list[AuditEvent]:
 
 
 def _raw_update(sql: str, params: list[str | int]) -> None:
-    """Tamper with the table behind the model's back, as an attacker with database access would."""
+    """Tamper with the table behind the model's back, as an attacker with database access would
+    (the append-only triggers dropped first: tests/audit/test_tampering.py tests them)."""
+    drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from msht.audit.checkpoints import checkpoint_after_commit, checkpoints_read
 from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
 
 if TYPE_CHECKING:
@@ -22,6 +23,13 @@ MISSING_EVENT = "event {sequence} is missing (expected after {previous})"
 WRONG_PREVIOUS_HASH = "event {sequence} does not follow the event before it (reordered or altered)"
 WRONG_HASH = "event {sequence} has been altered: its content does not match its hash"
 HEAD_MISMATCH = "the newest events were removed: the trail ends at {sequence}, the head at {head}"
+CHECKPOINT_MISSING = (
+    "event {sequence} is missing, but a checkpoint outside the database recorded it "
+    "(trail deleted, truncated or renumbered)"
+)
+CHECKPOINT_MISMATCH = (
+    "event {sequence} differs from the checkpoint outside the database (trail rewritten or altered)"
+)
 
 
 def _canonical(payload: dict[str, Any]) -> bytes:
@@ -116,7 +124,13 @@ def audit_record(
     head.last_sequence = event.sequence
     head.last_hash = event.event_hash
     head.save(update_fields=["last_sequence", "last_hash"])
+    _checkpoint_on_commit(event.sequence, event.event_hash)
     return event
+
+
+def _checkpoint_on_commit(sequence: int, event_hash: str) -> None:
+    """Write the new head outside the database once (and only if) the write commits."""
+    transaction.on_commit(lambda: checkpoint_after_commit(sequence, event_hash))
 
 
 def audit_record_many(
@@ -162,6 +176,8 @@ def audit_record_many(
     written += len(AuditEvent.objects.bulk_create(batch))
     head.last_sequence, head.last_hash = sequence, previous_hash
     head.save(update_fields=["last_sequence", "last_hash"])
+    if written:
+        _checkpoint_on_commit(sequence, previous_hash)
     return written
 
 
@@ -177,7 +193,7 @@ class AuditVerification:
         return not self.problems
 
 
-def _chain_problems(events: Iterable[AuditEvent]) -> Iterator[str]:
+def _chain_problems(events: Iterable[AuditEvent], checkpoints: dict[int, str]) -> Iterator[str]:
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     for event in events:
@@ -187,14 +203,23 @@ def _chain_problems(events: Iterable[AuditEvent]) -> Iterator[str]:
             yield WRONG_PREVIOUS_HASH.format(sequence=event.sequence)
         if _hash_of(event) != event.event_hash:
             yield WRONG_HASH.format(sequence=event.sequence)
+        recorded = checkpoints.pop(event.sequence, None)
+        if recorded is not None and recorded != event.event_hash:
+            yield CHECKPOINT_MISMATCH.format(sequence=event.sequence)
         expected_sequence = event.sequence + 1
         previous_hash = event.event_hash
+    # What is left was checkpointed but is no longer in the trail.
+    for sequence in sorted(checkpoints):
+        yield CHECKPOINT_MISSING.format(sequence=sequence)
 
 
 def audit_verify() -> AuditVerification:
-    """Recompute the chain: detects altered, deleted and reordered events (DOMAIN: audit)."""
+    """Recompute the chain and compare it with the checkpoints written outside the database:
+    detects altered, deleted, reordered, inserted, truncated and wholly rewritten events
+    (DOMAIN: audit; docs/security.md)."""
+    checkpoints, problems = checkpoints_read()
+    recorded = {checkpoint.sequence: checkpoint.event_hash for checkpoint in checkpoints}
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
-    problems: list[str] = []
     checked = 0
 
     def counted(source: Iterable[AuditEvent]) -> Iterator[AuditEvent]:
@@ -203,7 +228,7 @@ def audit_verify() -> AuditVerification:
             checked += 1
             yield event
 
-    problems.extend(_chain_problems(counted(events)))
+    problems.extend(_chain_problems(counted(events), recorded))
     head = AuditChainHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     if head is not None and head.last_sequence != last:

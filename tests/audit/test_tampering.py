@@ -1,0 +1,261 @@
+"""The database refuses changes to the audit trail, and `audit verify` catches all six
+tamperings of someone who gets past the triggers: edit, delete, reorder, insert, truncate and
+a complete rewrite of the chain (the last two only through the checkpoints outside the
+database)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from msht.audit.append_only import MAINTENANCE_TABLE, maintenance_window
+from msht.audit.checkpoints import checkpoints_read
+from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
+from msht.audit.services import (
+    CHECKPOINT_MISMATCH,
+    CHECKPOINT_MISSING,
+    GENESIS_HASH,
+    audit_record,
+    audit_verify,
+    event_hash,
+)
+from tests.audit.tampering import drop_append_only_triggers
+
+TABLE = AuditEvent._meta.db_table
+HEAD_TABLE = AuditChainHead._meta.db_table
+EVENTS = 6
+
+
+def _execute(sql: str, params: list[Any] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _commit_events(capture: Callable[..., Any], count: int = EVENTS) -> None:
+    """Write events in separate transactions whose commits write checkpoints."""
+    for number in range(count):
+        with capture(execute=True), transaction.atomic():
+            audit_record(
+                None,
+                event_type=AuditEventType.RECORD_VIEWED,
+                object_type="referrals.referral",
+                object_id=str(number),
+                details={"number": number},
+            )
+
+
+def _forged_hash(row: dict[str, Any], previous_hash: str) -> str:
+    return event_hash(
+        sequence=row["sequence"],
+        occurred_at=row["occurred_at"].isoformat(),
+        actor_id=row["actor_id"],
+        actor_username=row["actor_username"],
+        event_type=row["event_type"],
+        object_type=row["object_type"],
+        object_id=row["object_id"],
+        details=row["details"],
+        previous_hash=previous_hash,
+    )
+
+
+def _rows() -> list[dict[str, Any]]:
+    return [dict(row) for row in AuditEvent.objects.order_by("sequence").values()]
+
+
+def _edit() -> None:
+    _execute(f"UPDATE {TABLE} SET object_id = %s WHERE sequence = 2", ["edited"])  # noqa: S608
+
+
+def _delete() -> None:
+    _execute(f"DELETE FROM {TABLE} WHERE sequence = 3")  # noqa: S608
+
+
+def _reorder() -> None:
+    # Through a free number: sequence is unique.
+    _execute(f"UPDATE {TABLE} SET sequence = 1000 WHERE sequence = 2")  # noqa: S608
+    _execute(f"UPDATE {TABLE} SET sequence = 2 WHERE sequence = 3")  # noqa: S608
+    _execute(f"UPDATE {TABLE} SET sequence = 3 WHERE sequence = 1000")  # noqa: S608
+
+
+def _insert() -> None:
+    """A forged event 4, correctly chained to event 3; the later events move up one."""
+    rows = _rows()
+    for row in reversed(rows[3:]):
+        _execute(
+            f"UPDATE {TABLE} SET sequence = %s WHERE id = %s",  # noqa: S608
+            [row["sequence"] + 1, row["id"]],
+        )
+    forged = {**rows[3], "object_id": "forged", "sequence": 4}
+    forged_hash = _forged_hash(forged, rows[2]["event_hash"])
+    AuditEvent.objects.create(
+        **{key: value for key, value in forged.items() if key not in {"id", "event_hash"}}
+        | {"previous_hash": rows[2]["event_hash"], "event_hash": forged_hash}
+    )
+    _execute(f"UPDATE {HEAD_TABLE} SET last_sequence = %s", [EVENTS + 1])  # noqa: S608
+
+
+def _truncate() -> None:
+    """Everything gone, and the head put back to the start so the trail looks new."""
+    if connection.vendor == "postgresql":
+        _execute(f"TRUNCATE {TABLE}")
+    else:
+        _execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    _execute(f"UPDATE {HEAD_TABLE} SET last_sequence = 0, last_hash = %s", [GENESIS_HASH])  # noqa: S608
+
+
+def _rewrite() -> None:
+    """Every event altered and every hash recomputed, head included: a consistent chain."""
+    previous_hash = GENESIS_HASH
+    for row in _rows():
+        row["object_id"] = f"rewritten-{row['object_id']}"
+        forged = _forged_hash(row, previous_hash)
+        _execute(
+            f"UPDATE {TABLE} SET object_id = %s, previous_hash = %s, event_hash = %s "  # noqa: S608
+            "WHERE id = %s",
+            [row["object_id"], previous_hash, forged, row["id"]],
+        )
+        previous_hash = forged
+    _execute(f"UPDATE {HEAD_TABLE} SET last_hash = %s", [previous_hash])  # noqa: S608
+
+
+TAMPERINGS: dict[str, tuple[Callable[[], None], str]] = {
+    "edit": (_edit, "event 2 has been altered"),
+    "delete": (_delete, "event 3 is missing"),
+    "reorder": (_reorder, "event 2 does not follow"),
+    "insert": (_insert, "event 5 does not follow"),
+    "truncate": (_truncate, CHECKPOINT_MISSING.format(sequence=EVENTS)),
+    "rewrite": (_rewrite, CHECKPOINT_MISMATCH.format(sequence=EVENTS)),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_every_tampering_past_the_triggers_is_detected(
+    tampering: str, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    _commit_events(django_capture_on_commit_callbacks)
+    assert audit_verify().ok
+    tamper, expected = TAMPERINGS[tampering]
+
+    drop_append_only_triggers()
+    tamper()
+
+    result = audit_verify()
+    assert not result.ok
+    assert any(expected in problem for problem in result.problems), result.problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tampering", ["truncate", "rewrite"])
+def test_truncation_and_rewrite_are_seen_only_through_the_checkpoints(
+    tampering: str, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """Without the file the chain itself looks whole: the checkpoints are what catch these."""
+    _commit_events(django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    TAMPERINGS[tampering][0]()
+
+    Path(settings.AUDIT_CHECKPOINT_FILE).unlink()
+
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"UPDATE {TABLE} SET object_id = 'x'",  # noqa: S608
+        f"DELETE FROM {TABLE}",  # noqa: S608
+        f"DELETE FROM {TABLE} WHERE sequence = 1",  # noqa: S608
+    ],
+)
+def test_the_database_refuses_update_and_delete(
+    statement: str, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    _commit_events(django_capture_on_commit_callbacks, count=2)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(statement)
+
+    assert AuditEvent.objects.count() == 2
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_truncate(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's; SQLite's DELETE FROM is refused above")
+    _commit_events(django_capture_on_commit_callbacks, count=2)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"TRUNCATE {TABLE}")
+
+    assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_maintenance_window_lets_a_wipe_through_and_closes_before_commit(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    _commit_events(django_capture_on_commit_callbacks, count=2)
+
+    with maintenance_window(reason="test"):
+        _execute(f"DELETE FROM {TABLE}")  # noqa: S608
+
+    assert AuditEvent.objects.count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {MAINTENANCE_TABLE}")  # noqa: S608
+        assert cursor.fetchone() == (0,)
+    _commit_events(django_capture_on_commit_callbacks, count=1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"DELETE FROM {TABLE}")  # noqa: S608
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_trail_and_moves_the_checkpoints_aside() -> None:
+    """The test suite's flush and `msht flush` pass the triggers; the trail then starts anew."""
+    with transaction.atomic():
+        audit_record(None, event_type=AuditEventType.DATA_LOADED)
+    checkpoint_file = Path(settings.AUDIT_CHECKPOINT_FILE)
+    assert checkpoint_file.exists()
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert AuditEvent.objects.count() == 0
+    assert not checkpoint_file.exists()
+    assert list(checkpoint_file.parent.glob(f"{checkpoint_file.name}.*.flushed"))
+    with transaction.atomic():
+        audit_record(None, event_type=AuditEventType.DATA_LOADED)
+    assert audit_verify().ok
+    with pytest.raises(DatabaseError, match="append-only"):
+        _execute(f"DELETE FROM {TABLE}")  # noqa: S608
+
+
+def _record_then_fail() -> None:
+    with transaction.atomic():
+        audit_record(None, event_type=AuditEventType.DATA_LOADED)
+        raise ZeroDivisionError
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_writes_leave_chained_checkpoints_and_rolled_back_ones_none() -> None:
+    for number in range(3):
+        with transaction.atomic():
+            audit_record(None, event_type=AuditEventType.DATA_LOADED, object_id=str(number))
+    with pytest.raises(ZeroDivisionError):
+        _record_then_fail()
+
+    checkpoints, problems = checkpoints_read()
+
+    assert problems == []
+    heads = list(AuditEvent.objects.order_by("sequence").values_list("sequence", "event_hash"))
+    assert [(c.sequence, c.event_hash) for c in checkpoints] == heads
+    assert audit_verify().ok
