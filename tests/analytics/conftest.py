@@ -1,0 +1,83 @@
+"""A small synthetic world loaded once, snapshotted twice: as the store has it (no linkage
+yet) and with person entities assigned from the world's truth file (standing in for
+linkage, so the people counts can be checked without the linkage service)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from msht.analytics.services import analytics_refresh
+from msht.synth.engine import generate_world
+
+WORLD_REFERRALS = 1_500
+WORLD_SEED = 11
+
+
+@dataclass(frozen=True)
+class AnalyticsWorld:
+    """The world's files and the two snapshots taken of it."""
+
+    world: Path
+    store: Path
+    truth_linked_store: Path
+
+
+def read_csv(directory: Path, name: str) -> list[dict[str, str]]:
+    """Every row of one file of a world, as dictionaries."""
+    with (directory / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def assign_entities_from_truth(world: Path) -> int:
+    """Give every referral's person record the entity of its true person (truth_referrals.csv)."""
+    from msht.referrals.models import PersonEntity, PersonRecord
+
+    person_of = {
+        row["referral_reference"]: row["person_id"]
+        for row in read_csv(world, "truth_referrals.csv")
+    }
+    entities: dict[str, PersonEntity] = {}
+    records = PersonRecord.objects.filter(referral__isnull=False).select_related("referral")
+    changed = []
+    for record in records:
+        person = person_of[record.referral.reference]
+        if person not in entities:
+            entities[person] = PersonEntity.objects.create()
+        record.entity = entities[person]
+        changed.append(record)
+    PersonRecord.objects.bulk_update(changed, ["entity"], batch_size=1000)
+    return len(entities)
+
+
+@pytest.fixture(scope="session")
+def analytics_world(
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    django_db_blocker: pytest.FixtureRequest,
+) -> Iterator[AnalyticsWorld]:
+    """Load a 1,500-referral world, refresh the analytics store, link from truth, refresh
+    again; the database is flushed afterwards so no other test sees the world."""
+    from msht.synth.services import world_load
+    from tests.reference_data import load_reference_data
+
+    base = tmp_path_factory.mktemp("analytics")
+    world = base / "world"
+    generate_world(world, referrals=WORLD_REFERRALS, seed=WORLD_SEED)
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        try:
+            load_reference_data()
+            world_load(None, directory=world)
+            store = base / "analytics.duckdb"
+            analytics_refresh(None, out=store)
+            assign_entities_from_truth(world)
+            truth_linked_store = base / "truth_linked.duckdb"
+            analytics_refresh(None, out=truth_linked_store)
+            yield AnalyticsWorld(world=world, store=store, truth_linked_store=truth_linked_store)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
