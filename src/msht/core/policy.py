@@ -163,10 +163,11 @@ INSPECTION_RESPONSE_WEEKS = PolicyRule(
 
 DISCLOSURE_MINIMUM_COUNT = PolicyRule(
     name="disclosure_minimum_count",
-    default=5,
+    default=10,
     help_text="Published counts below this are suppressed (with secondary suppression).",
-    source="DOMAIN.md, 'The national picture'; GSS disclosure control guidance",
-    version="1",
+    source="DOMAIN.md, 'The national picture'; GSS disclosure control guidance; ONS 10-5 rule "
+    "(issue 6: counts under 10)",
+    version="2",
 )
 
 RULES: tuple[PolicyRule[object], ...] = (
@@ -185,7 +186,7 @@ RULES: tuple[PolicyRule[object], ...] = (
 )  # type: ignore[assignment]
 
 # Bumped whenever a rule above is added or changes; decisions store it.
-RULES_VERSION = "2026.1"
+RULES_VERSION = "2026.2"
 
 
 def rules_version_on(day: dt.date) -> str:
