@@ -15,6 +15,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
+from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
 from msht.accounts.management.commands import serve
@@ -27,6 +29,12 @@ from msht.accounts.services import (
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.audit.services import audit_verify
 from msht.core.errors import ConfigurationError
+
+
+def _sign_in_request() -> HttpRequest:
+    """django-axes checks lock-outs per request: authenticate as the sign-in page does."""
+    return RequestFactory().post("/sign-in/")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +92,7 @@ def test_existing_demo_users_keep_their_passwords() -> None:
     first = {user.username: user.password for user in demo_users_ensure()}
     demo_users_ensure()
     for username, password in first.items():
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(_sign_in_request(), username=username, password=password) is not None
 
 
 def test_only_missing_demo_users_are_created() -> None:
@@ -111,7 +119,10 @@ def test_a_given_password_is_used_for_every_new_user() -> None:
     users = demo_users_ensure(password="the demo passphrase")
     assert {user.password for user in users} == {"the demo passphrase"}
     for spec in DEMO_USERS:
-        assert authenticate(username=spec.username, password="the demo passphrase") is not None
+        assert (
+            authenticate(_sign_in_request(), username=spec.username, password="the demo passphrase")
+            is not None
+        )
 
 
 def test_generated_passwords_are_different_and_stored_only_as_hashes() -> None:
@@ -123,7 +134,10 @@ def test_generated_passwords_are_different_and_stored_only_as_hashes() -> None:
         assert user.password is not None
         stored = User.objects.get(username=user.username).password
         assert user.password not in stored
-        assert authenticate(username=user.username, password=user.password) is not None
+        assert (
+            authenticate(_sign_in_request(), username=user.username, password=user.password)
+            is not None
+        )
 
 
 def test_missing_organisation_is_reported_and_nothing_is_created() -> None:
@@ -203,7 +217,15 @@ def test_reset_passwords_gives_existing_demo_users_a_new_audited_password() -> N
     assert all(user.password is not None and not user.created for user in again)
     for user in again:
         assert user.password is not None
-        assert authenticate(username=user.username, password=user.password) is not None
-        assert authenticate(username=user.username, password="the first passphrase") is None
+        assert (
+            authenticate(_sign_in_request(), username=user.username, password=user.password)
+            is not None
+        )
+        assert (
+            authenticate(
+                _sign_in_request(), username=user.username, password="the first passphrase"
+            )
+            is None
+        )
     resets = AuditEvent.objects.filter(event_type=AuditEventType.RECORD_CHANGED)
     assert resets.count() == len(again)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
@@ -19,6 +21,8 @@ from msht.accounts.selectors import home_tasks_for
 USERNAME_MISSING = "Enter your username"
 PASSWORD_MISSING = "Enter your password"  # noqa: S105 - a message, not a password
 SIGN_IN_FAILED = "Enter a correct username and password (both are case-sensitive)"
+# django-axes answers 429 Too Many Requests while a username is locked out.
+LOCKED_OUT_STATUS = 429
 
 
 class SignInForm(AuthenticationForm):
@@ -52,6 +56,19 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer after too many failed sign-ins (settings.AXES_LOCKOUT_CALLABLE)."""
+    context = {
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "accounts/locked_out.html", context, status=LOCKED_OUT_STATUS)
 
 
 class SignOutView(auth_views.LogoutView):
