@@ -1,0 +1,389 @@
+"""Statistical disclosure control: every rule in one module (DOMAIN.md, 'The national picture').
+
+Counts are held as a *system*: the count of every (family, category, column, quarter)
+cell, where a family is one way of splitting the same population (nationality, gender,
+...), each member of the population falls in exactly one category of each family, and
+the special family ``"*"`` with category ``"*"`` holds the population's total per
+column and quarter. Every published figure is a *quantity*: a sum of such cells over a
+span of quarters (an interior cell, a row total, a column total or the grand total).
+Because the system knows how every figure is made of quarterly cells, a table of the
+year to date, the quarter, the year ending and earlier publications all constrain the
+same unknowns: suppression is checked against all of them at once (differencing).
+
+The rules, in order:
+
+1. Primary suppression: a count from 1 to ``threshold - 1`` is not published.
+2. Disclosive zeros: when a small row (total under ``disclosive_zero_limit``) has all its
+   members in one column, the zeros would reveal that everyone in the group shares that
+   column's attribute; the row's cells are suppressed (its total stays if it may).
+3. Secondary suppression: an attacker who knows every published figure and that counts
+   are never negative solves a linear programme for the lowest and highest value each
+   suppressed figure can take (``attack``). While any suppressed figure, of this
+   publication or an earlier one, is pinned to a single value, the smallest published
+   neighbour in its row or column (else anywhere it overlaps) is suppressed too.
+4. Optional rounding of every published count to the nearest ``round_to`` (after the
+   pattern is fixed; the suppression is computed on the exact counts).
+
+Suppressed figures are written ``[c]``; ``[x]`` marks a figure not available and
+``[z]`` one that does not apply (GSS guidance on releasing statistics in spreadsheets).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+ALL = "*"
+# Two values closer than this are the same value to the attacker's LP.
+TOLERANCE = 1e-6
+
+
+class Marker(StrEnum):
+    """The GSS shorthand symbols for a cell without a number."""
+
+    SUPPRESSED = "[c]"
+    NOT_AVAILABLE = "[x]"
+    NOT_APPLICABLE = "[z]"
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """The parameters of disclosure control (threshold from policy disclosure_minimum_count)."""
+
+    threshold: int = 10
+    round_to: int | None = None
+    disclosive_zero_limit: int = 20
+
+    def publishable(self, value: int) -> bool:
+        """Primary rule: zero, or at least the threshold."""
+        return value == 0 or value >= self.threshold
+
+    def rounded(self, value: int) -> int:
+        """The published value: rounded half up to the nearest ``round_to`` when asked."""
+        if not self.round_to:
+            return value
+        return (value + self.round_to // 2) // self.round_to * self.round_to
+
+
+@dataclass(frozen=True, order=True)
+class Quantity:
+    """One published figure: the sum of a system's cells over a span of quarters.
+
+    ``family`` and ``category`` are ``"*"`` for a column total (the same in every family);
+    ``column`` is ``"*"`` for a row total.
+    """
+
+    system: str
+    family: str
+    category: str
+    column: str
+    span: tuple[str, ...]
+
+    @property
+    def is_interior(self) -> bool:
+        return self.category != ALL and self.column != ALL
+
+
+Cell = tuple[str, str, str, str]  # (family, category, column, quarter)
+
+
+@dataclass
+class CountSystem:
+    """The quarterly counts of one population, split by several families (see module doc)."""
+
+    name: str
+    columns: tuple[str, ...]
+    families: dict[str, tuple[str, ...]]
+    counts: dict[Cell, int] = field(default_factory=dict)
+
+    def terms(self, quantity: Quantity) -> list[Cell]:
+        """The quarterly cells ``quantity`` adds up."""
+        columns = self.columns if quantity.column == ALL else (quantity.column,)
+        if quantity.family == ALL:
+            return [(ALL, ALL, column, quarter) for column in columns for quarter in quantity.span]
+        return [
+            (quantity.family, quantity.category, column, quarter)
+            for column in columns
+            for quarter in quantity.span
+        ]
+
+    def value(self, quantity: Quantity) -> int:
+        """The true value of ``quantity``."""
+        return sum(self.counts.get(cell, 0) for cell in self.terms(quantity))
+
+    def quantity(self, family: str, category: str, column: str, span: Iterable[str]) -> Quantity:
+        """The quantity of this system at (family, category, column) over ``span``."""
+        if category == ALL:
+            family = ALL
+        return Quantity(self.name, family, category, column, tuple(span))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What an attacker can say about a suppressed figure: it lies in [low, high]."""
+
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def recovered(self) -> bool:
+        return self.width <= TOLERANCE
+
+
+def _unknowns(system: CountSystem, quantities: Iterable[Quantity]) -> dict[Cell, int]:
+    index: dict[Cell, int] = {}
+    for quantity in quantities:
+        for cell in system.terms(quantity):
+            index.setdefault(cell, len(index))
+    # Every family's quarterly column total is the population's: add the "*" cells too.
+    for family, _category, column, quarter in list(index):
+        if family != ALL:
+            index.setdefault((ALL, ALL, column, quarter), len(index))
+    return index
+
+
+def _structure_rows(system: CountSystem, index: Mapping[Cell, int]) -> list[dict[int, float]]:
+    """Each family's categories add up to the population in each column and quarter."""
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for (family, _category, column, quarter), position in index.items():
+        if family != ALL:
+            groups[(family, column, quarter)].append(position)
+    rows = []
+    for (family, column, quarter), positions in groups.items():
+        if len(positions) < len(system.families[family]):
+            # Categories never published are unknowns too: add them so the sum is whole.
+            continue
+        row = dict.fromkeys(positions, 1.0)
+        row[index[(ALL, ALL, column, quarter)]] = -1.0
+        rows.append(row)
+    return rows
+
+
+def attack(
+    system: CountSystem,
+    published: Mapping[Quantity, int],
+    suppressed: Iterable[Quantity],
+) -> dict[Quantity, Interval]:
+    """The tightest interval an attacker can give each suppressed figure from the published
+    ones, the tables' structure and non-negativity (a linear programme per bound)."""
+    targets = list(suppressed)
+    universe = list(published) + targets
+    # Every category of every family the attacker sees is an unknown in every quarter.
+    seen = {(quantity.family, quantity.span) for quantity in universe if quantity.family != ALL}
+    universe.extend(
+        Quantity(system.name, family, category, column, span)
+        for family, span in sorted(seen)
+        for category in system.families[family]
+        for column in system.columns
+    )
+    index = _unknowns(system, universe)
+    rows: list[dict[int, float]] = []
+    right: list[float] = []
+    for quantity, value in published.items():
+        rows.append({index[cell]: 1.0 for cell in system.terms(quantity)})
+        right.append(float(value))
+    for row in _structure_rows(system, index):
+        rows.append(row)
+        right.append(0.0)
+    matrix = _sparse(rows, len(index))
+    intervals = {}
+    for target in targets:
+        objective = np.zeros(len(index))
+        for cell in system.terms(target):
+            objective[index[cell]] = 1.0
+        low = _optimum(objective, matrix, right)
+        high = -_optimum(-objective, matrix, right)
+        intervals[target] = Interval(low, high)
+    return intervals
+
+
+def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix | None:
+    if not rows:
+        return None
+    data, columns, pointers = [], [], [0]
+    for row in rows:
+        columns.extend(row.keys())
+        data.extend(row.values())
+        pointers.append(len(columns))
+    return csr_matrix((data, columns, pointers), shape=(len(rows), width))
+
+
+def _optimum(objective: np.ndarray, matrix: csr_matrix | None, right: list[float]) -> float:
+    result = linprog(
+        objective,
+        A_eq=matrix,
+        b_eq=np.array(right) if matrix is not None else None,
+        bounds=(0, None),
+        method="highs",
+    )
+    if result.status == 3:  # unbounded: the figure could be any size
+        return -math.inf
+    if result.status != 0:
+        raise ArithmeticError(f"disclosure audit could not solve its programme: {result.message}")
+    return float(result.fun)
+
+
+def _neighbours(quantity: Quantity, candidates: Iterable[Quantity]) -> list[Quantity]:
+    """Published figures in the same row or column of the same table (family and span)."""
+    same_table = [
+        other
+        for other in candidates
+        if other.span == quantity.span and other.family == quantity.family and other != quantity
+    ]
+    if quantity.category == ALL:
+        return [other for other in same_table if other.category == ALL]
+    if quantity.column == ALL:
+        return [other for other in same_table if other.column == ALL]
+    return [
+        other
+        for other in same_table
+        if other.is_interior
+        and (other.category == quantity.category or other.column == quantity.column)
+    ]
+
+
+def _overlapping(
+    system: CountSystem, quantity: Quantity, candidates: Iterable[Quantity]
+) -> list[Quantity]:
+    cells = set(system.terms(quantity))
+    return [
+        other
+        for other in candidates
+        if other != quantity
+        and (
+            cells & set(system.terms(other))
+            or (other.category == quantity.category and other.family == quantity.family)
+        )
+    ]
+
+
+def _partner(
+    system: CountSystem,
+    quantity: Quantity,
+    open_to_suppress: set[Quantity],
+) -> Quantity | None:
+    """The figure to suppress next to protect ``quantity``: the smallest non-zero published
+    neighbour, else the smallest overlapping figure, else the smallest figure left."""
+    for pool in (
+        _neighbours(quantity, open_to_suppress),
+        _overlapping(system, quantity, open_to_suppress),
+        list(open_to_suppress),
+    ):
+        if pool:
+            return min(
+                pool, key=lambda other: (system.value(other) == 0, system.value(other), other)
+            )
+    return None
+
+
+def _disclosive_zero_rows(
+    system: CountSystem, wanted: Iterable[Quantity], rules: DisclosureRules
+) -> set[Quantity]:
+    """Interior cells of small rows whose members all share one column (rule 2)."""
+    rows: dict[tuple[str, str, tuple[str, ...]], list[Quantity]] = defaultdict(list)
+    for quantity in wanted:
+        if quantity.is_interior:
+            rows[(quantity.family, quantity.category, quantity.span)].append(quantity)
+    flagged: set[Quantity] = set()
+    for cells in rows.values():
+        values = [system.value(cell) for cell in cells]
+        total = sum(values)
+        if 0 < total < rules.disclosive_zero_limit and sum(1 for v in values if v) == 1:
+            flagged.update(cells)
+    return flagged
+
+
+def protect(
+    system: CountSystem,
+    wanted: Iterable[Quantity],
+    rules: DisclosureRules,
+    earlier: Mapping[Quantity, bool] | None = None,
+) -> dict[Quantity, bool]:
+    """Which of the ``wanted`` figures to suppress (True) so that no suppressed figure, of
+    this publication or of the ``earlier`` ones (figure -> was suppressed), can be recovered.
+
+    Args:
+        system: the true quarterly counts.
+        wanted: every figure the publication would show.
+        rules: threshold, rounding, disclosive zero limit.
+        earlier: figures already published by earlier publications (fixed).
+
+    Returns:
+        Every wanted figure mapped to whether it is suppressed.
+    """
+    wanted = list(dict.fromkeys(wanted))
+    fixed = dict(earlier or {})
+    suppressed = {quantity for quantity in wanted if not rules.publishable(system.value(quantity))}
+    suppressed |= _disclosive_zero_rows(system, wanted, rules)
+    pending = sorted(suppressed | {q for q, was in fixed.items() if was})
+    while pending:
+        published = {
+            quantity: system.value(quantity)
+            for quantity in (*wanted, *fixed)
+            if quantity not in suppressed and not fixed.get(quantity, False)
+        }
+        intervals = attack(system, published, pending)
+        recovered = [quantity for quantity in pending if intervals[quantity].recovered]
+        if not recovered:
+            break
+        # One partner per recovered figure whose row and column gained nothing this round
+        # (a suppression usually protects both figures of a pair at once).
+        added: set[Quantity] = set()
+        for target in recovered:
+            if added and set(_neighbours(target, added)):
+                continue
+            open_to_suppress = {
+                quantity
+                for quantity in wanted
+                if quantity not in suppressed and quantity not in fixed
+            }
+            partner = _partner(system, target, open_to_suppress)
+            if partner is None:
+                break
+            suppressed.add(partner)
+            added.add(partner)
+        if not added:
+            raise ArithmeticError(f"cannot protect {recovered[0]}: nothing left to suppress")
+        pending = sorted({*recovered, *added})
+    return {quantity: quantity in suppressed for quantity in wanted}
+
+
+def protect_distinct_counts(
+    values: Mapping[Quantity, int],
+    rules: DisclosureRules,
+    mirror: Mapping[Quantity, bool],
+) -> dict[Quantity, bool]:
+    """Suppression for counts of distinct people, which do not add up across rows or
+    periods (one person can be in two rows), so no exact linear attack applies: primary
+    suppression, every figure whose referral count is suppressed (people never exceed
+    referrals), and no row or column of a table left with a single suppressed figure."""
+    suppressed = {
+        quantity
+        for quantity, value in values.items()
+        if not rules.publishable(value) or mirror.get(quantity, False)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for quantity in sorted(suppressed):
+            line = [other for other in _neighbours(quantity, values) if other not in suppressed]
+            alone = not any(
+                other in suppressed for other in _neighbours(quantity, values) if other != quantity
+            )
+            if alone and line:
+                suppressed.add(
+                    min(line, key=lambda other: (values[other] == 0, values[other], other))
+                )
+                changed = True
+    return {quantity: quantity in suppressed for quantity in values}
