@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session timeouts, and disabled users, end the session here.
+    "msht.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: every page needs a signed-in user unless marked login_not_required.
@@ -227,7 +229,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60
+# ASVS V7.3: a session ends after an hour without a request, and 10 hours after sign-in
+# whatever happens (accounts.middleware.SessionTimeoutMiddleware). The cookie and stored
+# session outlive neither: the store forgets a session an hour after its last write.
+SESSION_IDLE_TIMEOUT = timedelta(hours=1)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=10)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
