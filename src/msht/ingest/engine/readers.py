@@ -92,7 +92,8 @@ def detect_encoding(sample: bytes, declared: str = "") -> str:
     if declared:
         return declared
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        # A sample cut at SAMPLE_BYTES may end inside a character; a whole file may not.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE_BYTES)
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"
@@ -144,9 +145,11 @@ def _cells_to_row(number: int, header: list[str], cells: list[str]) -> RawRow:
     return RawRow(number, dict(zip(header, cells, strict=True)))
 
 
-def _csv_rows(text: IO[str], mapping: SourceMapping, header: list[str]) -> Iterator[RawRow]:
-    reader = csv.reader(text, delimiter=mapping.delimiter)
-    line = 1
+def _csv_rows(
+    reader: Any, mapping: SourceMapping, header: list[str], lines_before: int
+) -> Iterator[RawRow]:
+    """Rows numbered by the file line they start on (``lines_before`` is the header's)."""
+    line = lines_before
     skip = mapping.skip_rows_after_header
     while True:
         start = line + 1
@@ -198,10 +201,7 @@ def open_csv(path: Path, mapping: SourceMapping) -> ExportReader:
 
     def rows() -> Iterator[RawRow]:
         with text:
-            offset = reader.line_num
-            for row in _csv_rows(text, mapping, header):
-                row.number += offset - 1
-                yield row
+            yield from _csv_rows(reader, mapping, header, reader.line_num)
 
     return ExportReader("csv", encoding, header, rows(), warnings)
 

@@ -19,6 +19,8 @@ from msht.ingest.engine.readers import RawRow
 
 FORMULA = re.compile(r"^[\t\r\n ]*(?:[=@]|[+\-][\t ]*[A-Za-z(])")
 UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+NOT_PLAIN = re.compile(r"[\x00\udc80-\udcff]")
+FORMULA_STARTS = frozenset("=@+-\t\r\n ")
 
 TOO_LONG = "is {length:,} characters long; a cell may hold at most {limit:,}"
 NUL_CHARACTER = "holds a NUL character, which is not text; re-export the file"
@@ -75,13 +77,8 @@ class CheckedRow:
 
 def content_hash(raw: dict[str, str]) -> str:
     """SHA-256 of the cells by column name: the same row hashes the same in any file or order."""
-    digest = hashlib.sha256()
-    for name in sorted(raw):
-        digest.update(name.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1e")
-        digest.update(raw[name].strip().encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    text = "\x1f".join(f"{name}\x1e{raw[name].strip()}" for name in sorted(raw))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _shown(value: str, limit: int = 200) -> str:
@@ -90,6 +87,10 @@ def _shown(value: str, limit: int = 200) -> str:
 
 def cell_problem(value: str, *, limit: int, encoding: str) -> str:
     """Why a cell cannot be stored as it is, or an empty string."""
+    if not value or (
+        len(value) <= limit and value[0] not in FORMULA_STARTS and not NOT_PLAIN.search(value)
+    ):
+        return ""  # the common case, decided with one scan
     if len(value) > limit:
         return TOO_LONG.format(length=len(value), limit=limit)
     if "\x00" in value:
