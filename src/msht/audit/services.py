@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from msht.audit.checkpoints import checkpoint_after_commit, checkpoints_read
+from msht.audit.checkpoints import (
+    checkpoint_after_commit,
+    checkpoint_append,
+    checkpoints_archive,
+    checkpoints_read,
+)
 from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
 
 if TYPE_CHECKING:
@@ -234,3 +239,12 @@ def audit_verify() -> AuditVerification:
     if head is not None and head.last_sequence != last:
         problems.append(HEAD_MISMATCH.format(sequence=last, head=head.last_sequence))
     return AuditVerification(events_checked=checked, problems=tuple(problems))
+
+
+def audit_checkpoints_restart(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After a restore: the old checkpoints vouch for a trail that was replaced, so move them
+    aside and checkpoint the restored head (receiver of core.ops.backup.store_restored)."""
+    checkpoints_archive("restored")
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
+    if head is not None and head.last_sequence > 0:
+        checkpoint_append(head.last_sequence, head.last_hash)
