@@ -69,3 +69,49 @@ def test_audit_checkpoint_file_defaults_under_var_and_follows_its_variable(tmp_p
         "s.AUDIT_CHECKPOINT_FILE",
     )
     assert moved.stdout.strip() == str(chosen)
+
+
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("MSHT_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean_env, "DJANGO_SETTINGS_MODULE": "msht.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _production(tmp_path: Path) -> dict[str, str]:
+    return {
+        "MSHT_VAR_DIR": str(tmp_path),
+        "MSHT_ENVIRONMENT": "production",
+        "MSHT_SECRET_KEY": "k" * 20 + "-a-production-secret-key-of-some-length-" + "q" * 20,
+        "MSHT_ALLOWED_HOSTS": "msht.example.gov.uk",
+    }
+
+
+def test_deploy_checks_are_clean_in_production(tmp_path: Path) -> None:
+    breached = tmp_path / "pwned-passwords-sha1.txt"
+    breached.write_text("")
+
+    result = _deploy_check({**_production(tmp_path), "MSHT_BREACHED_PASSWORDS_FILE": str(breached)})
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_checks_warn_when_the_breached_password_list_is_missing(tmp_path: Path) -> None:
+    result = _deploy_check(_production(tmp_path))
+
+    assert result.returncode != 0
+    assert "msht.W001" in result.stderr
+    assert "System check identified 1 issue" in result.stderr  # Django's own are satisfied
+
+
+def test_development_settings_would_fail_the_deploy_checks(tmp_path: Path) -> None:
+    """The check has teeth: the development settings (no HTTPS) do not pass it."""
+    result = _deploy_check({"MSHT_VAR_DIR": str(tmp_path)})
+
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
