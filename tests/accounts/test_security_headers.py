@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -21,7 +21,7 @@ EXPECTED = {
 }
 
 
-def _assert_secure(response: HttpResponse) -> None:
+def _assert_secure(response: HttpResponseBase) -> None:
     for header, value in EXPECTED.items():
         assert response.headers.get(header) == value, (header, response.headers.get(header))
     policy = response.headers["Content-Security-Policy"]
