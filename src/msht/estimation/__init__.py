@@ -1,0 +1,1 @@
+"""The hidden figure: multiple systems estimation of victims no agency has seen."""

@@ -1,0 +1,1 @@
+"""Multiple systems estimation over list-overlap tables (no Django here)."""
