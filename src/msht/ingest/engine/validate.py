@@ -19,11 +19,13 @@ from msht.ingest.engine.readers import RawRow
 
 FORMULA = re.compile(r"^[\t\r\n ]*(?:[=@]|[+\-][\t ]*[A-Za-z(])")
 UNDECODABLE = re.compile(r"[\udc80-\udcff]")
-NOT_PLAIN = re.compile(r"[\x00\udc80-\udcff]")
+NOT_PLAIN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\udc80-\udcff]")
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_STARTS = frozenset("=@+-\t\r\n ")
 
 TOO_LONG = "is {length:,} characters long; a cell may hold at most {limit:,}"
 NUL_CHARACTER = "holds a NUL character, which is not text; re-export the file"
+CONTROL_CHARACTER = "holds a control character (0x{code:02X}), which is not text; correct the value"
 NOT_TEXT = (
     "holds bytes that are not valid {encoding} text ({bytes}); save the file as UTF-8 "
     "and ingest it again"
@@ -95,6 +97,9 @@ def cell_problem(value: str, *, limit: int, encoding: str) -> str:
         return TOO_LONG.format(length=len(value), limit=limit)
     if "\x00" in value:
         return NUL_CHARACTER
+    control = CONTROL.search(value)
+    if control:
+        return CONTROL_CHARACTER.format(code=ord(control.group()))
     bad = UNDECODABLE.findall(value)
     if bad:
         shown = " ".join(f"0x{ord(char) - 0xDC00:02X}" for char in bad[:4])
