@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "msht.quality",
     "msht.linkage",
     "msht.analytics",
+    "msht.estimation",
     "msht.synth",
 ]
 
