@@ -16,6 +16,7 @@ from msht.audit.checkpoints import (
     checkpoint_append,
     checkpoints_archive,
     checkpoints_read,
+    line_hash,
 )
 
 HASH_A, HASH_B, HASH_C = "a" * 64, "b" * 64, "c" * 64
@@ -96,3 +97,14 @@ def test_a_failed_checkpoint_write_is_logged_not_raised(
         checkpoint_after_commit(7, HASH_A)
 
     assert "could not write the audit checkpoint for event 7" in caplog.text
+
+
+def test_a_sequence_that_goes_back_in_the_file_is_reported() -> None:
+    checkpoint_append(4, HASH_A)
+    with _file().open("a") as handle:
+        handle.write(f"2 {HASH_B} {line_hash(_file().read_text().split()[2], 2, HASH_B)}\n")
+
+    checkpoints, problems = checkpoints_read()
+
+    assert [c.sequence for c in checkpoints] == [4]
+    assert problems == [MALFORMED_LINE.format(line=2, reason="sequence goes back")]

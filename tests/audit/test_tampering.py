@@ -129,8 +129,8 @@ TAMPERINGS: dict[str, tuple[Callable[[], None], str]] = {
     "delete": (_delete, "event 3 is missing"),
     "reorder": (_reorder, "event 2 does not follow"),
     "insert": (_insert, "event 5 does not follow"),
-    "truncate": (_truncate, CHECKPOINT_MISSING.format(sequence=EVENTS)),
-    "rewrite": (_rewrite, CHECKPOINT_MISMATCH.format(sequence=EVENTS)),
+    "truncate": (_truncate, CHECKPOINT_MISSING.format(first=1, last=EVENTS, count=EVENTS)),
+    "rewrite": (_rewrite, CHECKPOINT_MISMATCH.format(first=1, last=EVENTS, count=EVENTS)),
 }
 
 
@@ -259,3 +259,66 @@ def test_committed_writes_leave_chained_checkpoints_and_rolled_back_ones_none() 
     heads = list(AuditEvent.objects.order_by("sequence").values_list("sequence", "event_hash"))
     assert [(c.sequence, c.event_hash) for c in checkpoints] == heads
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_a_rewritten_tail_is_reported_as_one_run_of_checkpoints(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Events 4 to 6 rewritten with fresh hashes chained from event 3: whole as a chain, but
+    the three checkpoints that named them disagree, reported as one problem."""
+    _commit_events(django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    rows = _rows()
+    previous_hash = rows[2]["event_hash"]
+    for row in rows[3:]:
+        row["object_id"] = "rewritten"
+        forged = _forged_hash(row, previous_hash)
+        _execute(
+            f"UPDATE {TABLE} SET object_id = %s, previous_hash = %s, event_hash = %s "  # noqa: S608
+            "WHERE id = %s",
+            [row["object_id"], previous_hash, forged, row["id"]],
+        )
+        previous_hash = forged
+    _execute(f"UPDATE {HEAD_TABLE} SET last_hash = %s", [previous_hash])  # noqa: S608
+
+    result = audit_verify()
+
+    assert result.problems == (CHECKPOINT_MISMATCH.format(first=4, last=6, count=3),)
+
+
+@pytest.mark.django_db
+def test_removing_the_newest_events_and_the_head_is_caught_by_the_checkpoints(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    _commit_events(django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    rows = _rows()
+    _execute(f"DELETE FROM {TABLE} WHERE sequence > 4")  # noqa: S608
+    _execute(
+        f"UPDATE {HEAD_TABLE} SET last_sequence = 4, last_hash = %s",  # noqa: S608
+        [rows[3]["event_hash"]],
+    )
+
+    result = audit_verify()
+
+    assert result.problems == (CHECKPOINT_MISSING.format(first=5, last=6, count=2),)
+
+
+@pytest.mark.django_db
+def test_separate_runs_of_problems_are_reported_separately(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Events 2 and 5 given other hashes: two separate runs of checkpoints, not one."""
+    _commit_events(django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    _execute(f"UPDATE {TABLE} SET event_hash = %s WHERE sequence = 2", ["f" * 64])  # noqa: S608
+    _execute(f"UPDATE {TABLE} SET event_hash = %s WHERE sequence = 5", ["e" * 64])  # noqa: S608
+
+    result = audit_verify()
+
+    mismatches = [problem for problem in result.problems if "differ from" in problem]
+    assert mismatches == [
+        CHECKPOINT_MISMATCH.format(first=2, last=2, count=1),
+        CHECKPOINT_MISMATCH.format(first=5, last=5, count=1),
+    ]

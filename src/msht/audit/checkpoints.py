@@ -94,24 +94,34 @@ def checkpoint_after_commit(sequence: int, event_hash: str) -> None:
         logger.exception("could not write the audit checkpoint for event %s", sequence)
 
 
-def checkpoints_read() -> tuple[list[Checkpoint], list[str]]:
-    """Every checkpoint in the file, and every problem with the file itself."""
+def checkpoints_scan(problems: list[str]) -> Iterator[Checkpoint]:
+    """Each checkpoint in file order, read lazily; problems with the file itself (a malformed
+    line, a line that does not follow the one before, a sequence that goes back) are appended
+    to ``problems``."""
     path = checkpoint_path()
     if not path.exists():
-        return [], []
-    checkpoints: list[Checkpoint] = []
-    problems: list[str] = []
-    previous = GENESIS_LINE_HASH
+        return
+    previous_hash, previous_sequence = GENESIS_LINE_HASH, 0
     for number, text in enumerate(_lines(path), start=1):
         fields = text.split()
         if len(fields) != 3 or not fields[0].isdigit():
             problems.append(MALFORMED_LINE.format(line=number, reason="expected 3 fields"))
             continue
         sequence, event_hash, chained = int(fields[0]), fields[1], fields[2]
-        if line_hash(previous, sequence, event_hash) != chained:
+        if line_hash(previous_hash, sequence, event_hash) != chained:
             problems.append(BROKEN_LINE_CHAIN.format(line=number))
-        checkpoints.append(Checkpoint(number, sequence, event_hash, chained))
-        previous = chained
+        previous_hash = chained
+        if sequence <= previous_sequence:
+            problems.append(MALFORMED_LINE.format(line=number, reason="sequence goes back"))
+            continue
+        previous_sequence = sequence
+        yield Checkpoint(number, sequence, event_hash, chained)
+
+
+def checkpoints_read() -> tuple[list[Checkpoint], list[str]]:
+    """Every checkpoint in the file, and every problem with the file itself."""
+    problems: list[str] = []
+    checkpoints = list(checkpoints_scan(problems))
     return checkpoints, problems
 
 

@@ -12,10 +12,11 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from msht.audit.checkpoints import (
+    Checkpoint,
     checkpoint_after_commit,
     checkpoint_append,
     checkpoints_archive,
-    checkpoints_read,
+    checkpoints_scan,
 )
 from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
 
@@ -29,11 +30,12 @@ WRONG_PREVIOUS_HASH = "event {sequence} does not follow the event before it (reo
 WRONG_HASH = "event {sequence} has been altered: its content does not match its hash"
 HEAD_MISMATCH = "the newest events were removed: the trail ends at {sequence}, the head at {head}"
 CHECKPOINT_MISSING = (
-    "event {sequence} is missing, but a checkpoint outside the database recorded it "
-    "(trail deleted, truncated or renumbered)"
+    "events {first} to {last} are missing, but {count} checkpoint(s) outside the database "
+    "recorded them (trail deleted, truncated or renumbered)"
 )
 CHECKPOINT_MISMATCH = (
-    "event {sequence} differs from the checkpoint outside the database (trail rewritten or altered)"
+    "events {first} to {last} differ from {count} checkpoint(s) outside the database "
+    "(trail rewritten or altered)"
 )
 
 
@@ -198,7 +200,42 @@ class AuditVerification:
         return not self.problems
 
 
-def _chain_problems(events: Iterable[AuditEvent], checkpoints: dict[int, str]) -> Iterator[str]:
+class _CheckpointRuns:
+    """Consecutive checkpoints with one kind of problem, reported as one line per run: a
+    truncated or rewritten trail of a million events is one problem, not a million."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.first: int | None = None
+        self.last = 0
+        self.count = 0
+        self.running = False
+
+    def add(self, sequence: int) -> Iterator[str]:
+        if self.first is not None and not self.running:
+            yield from self.flush()  # a checkpoint without this problem came between
+        if self.first is None:
+            self.first = sequence
+        self.last = sequence
+        self.count += 1
+        self.running = True
+
+    def interrupt(self) -> None:
+        self.running = False
+
+    def flush(self) -> Iterator[str]:
+        if self.first is not None:
+            yield self.message.format(first=self.first, last=self.last, count=self.count)
+        self.first, self.last, self.count, self.running = None, 0, 0, False
+
+
+def _chain_problems(
+    events: Iterable[AuditEvent], checkpoints: Iterator[Checkpoint]
+) -> Iterator[str]:
+    """Walk the events and the checkpoints together, both in sequence order."""
+    missing = _CheckpointRuns(CHECKPOINT_MISSING)
+    mismatched = _CheckpointRuns(CHECKPOINT_MISMATCH)
+    checkpoint = next(checkpoints, None)
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     for event in events:
@@ -208,22 +245,33 @@ def _chain_problems(events: Iterable[AuditEvent], checkpoints: dict[int, str]) -
             yield WRONG_PREVIOUS_HASH.format(sequence=event.sequence)
         if _hash_of(event) != event.event_hash:
             yield WRONG_HASH.format(sequence=event.sequence)
-        recorded = checkpoints.pop(event.sequence, None)
-        if recorded is not None and recorded != event.event_hash:
-            yield CHECKPOINT_MISMATCH.format(sequence=event.sequence)
+        while checkpoint is not None and checkpoint.sequence < event.sequence:
+            yield from missing.add(checkpoint.sequence)
+            mismatched.interrupt()
+            checkpoint = next(checkpoints, None)
+        if checkpoint is not None and checkpoint.sequence == event.sequence:
+            if checkpoint.event_hash != event.event_hash:
+                yield from mismatched.add(checkpoint.sequence)
+            else:
+                mismatched.interrupt()
+            missing.interrupt()
+            checkpoint = next(checkpoints, None)
         expected_sequence = event.sequence + 1
         previous_hash = event.event_hash
     # What is left was checkpointed but is no longer in the trail.
-    for sequence in sorted(checkpoints):
-        yield CHECKPOINT_MISSING.format(sequence=sequence)
+    while checkpoint is not None:
+        yield from missing.add(checkpoint.sequence)
+        checkpoint = next(checkpoints, None)
+    yield from mismatched.flush()
+    yield from missing.flush()
 
 
 def audit_verify() -> AuditVerification:
     """Recompute the chain and compare it with the checkpoints written outside the database:
     detects altered, deleted, reordered, inserted, truncated and wholly rewritten events
-    (DOMAIN: audit; docs/security.md)."""
-    checkpoints, problems = checkpoints_read()
-    recorded = {checkpoint.sequence: checkpoint.event_hash for checkpoint in checkpoints}
+    (DOMAIN: audit; docs/security.md). Reads both as streams: memory does not grow with them."""
+    problems: list[str] = []
+    file_problems: list[str] = []
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
     checked = 0
 
@@ -233,7 +281,8 @@ def audit_verify() -> AuditVerification:
             checked += 1
             yield event
 
-    problems.extend(_chain_problems(counted(events), recorded))
+    problems.extend(_chain_problems(counted(events), checkpoints_scan(file_problems)))
+    problems[:0] = file_problems
     head = AuditChainHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     if head is not None and head.last_sequence != last:
