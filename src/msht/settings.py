@@ -135,8 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (the server and a command) share the file: wait rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Tests use a file, not memory: the Arrow extract (analytics.extract) opens its own
-    # connection, which cannot reach an in-memory database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_msht.sqlite3")}
+    # connection, which cannot reach an in-memory database. The process id keeps test
+    # runs that overlap on one machine off each other's file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_msht_{os.getpid()}.sqlite3")}
 
 # The audit chain head is appended here after every commit, outside the database, so that
 # `msht audit verify` can tell a rewritten trail (msht.audit.checkpoints). In production put
