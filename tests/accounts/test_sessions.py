@@ -23,6 +23,7 @@ from msht.accounts.sessions import (
     LAST_SEEN_AT,
     SIGNED_IN_AT,
     UNSTAMPED,
+    signed_out_message,
 )
 from msht.audit.models import AuditEvent, AuditEventType
 from tests.accounts.factories import UserFactory
@@ -112,8 +113,13 @@ def test_the_middleware_ends_an_idle_session_by_its_own_clock(
         assert client.get(HOME).status_code == 200
     with _at(start + timedelta(minutes=19 + 21)):
         assert client.get(HOME).status_code == 302
+        sign_in_page = client.get(SIGN_IN).content.decode()
+        again = client.get(SIGN_IN).content.decode()
 
     assert _signed_out_reasons(user) == [IDLE]
+    assert "You were signed out because you did nothing for 20 minutes." in sign_in_page
+    assert "govuk-notification-banner" in sign_in_page
+    assert "You were signed out" not in again  # said once
 
 
 def test_an_active_session_still_ends_ten_hours_after_sign_in(start: datetime) -> None:
@@ -123,9 +129,11 @@ def test_an_active_session_still_ends_ten_hours_after_sign_in(start: datetime) -
             assert client.get(HOME).status_code == 200, minutes
     with _at(start + timedelta(hours=10, minutes=1)):
         response = client.get(HOME)
+        sign_in_page = client.get(SIGN_IN).content.decode()
 
     assert response.status_code == 302
     assert _signed_out_reasons(user) == [ABSOLUTE]
+    assert "because you had been signed in for 10 hours." in sign_in_page
 
 
 def test_a_session_without_its_clocks_is_ended() -> None:
@@ -148,6 +156,7 @@ def test_disabling_an_account_ends_its_page_session_at_once_and_for_good() -> No
 
     assert client.get(HOME).status_code == 302  # enabling again does not revive the session
     assert _signed_out_reasons(user) == [DISABLED]
+    assert "You were signed out" not in client.get(SIGN_IN).content.decode()
 
 
 def test_disabling_an_account_refuses_its_api_session_at_once() -> None:
@@ -182,3 +191,20 @@ def test_a_disabled_user_that_a_backend_still_loads_is_signed_out(settings: Any)
 
     assert client.get(HOME).status_code == 302
     assert _signed_out_reasons(user) == [DISABLED]
+
+
+@pytest.mark.parametrize(
+    ("idle", "absolute", "idle_text", "absolute_text"),
+    [
+        (timedelta(hours=1), timedelta(hours=10), "1 hour", "10 hours"),
+        (timedelta(minutes=30), timedelta(minutes=90), "30 minutes", "90 minutes"),
+    ],
+)
+def test_the_signed_out_message_names_the_policy_in_words(
+    settings: Any, idle: timedelta, absolute: timedelta, idle_text: str, absolute_text: str
+) -> None:
+    settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT = idle, absolute
+
+    assert f"did nothing for {idle_text}." in signed_out_message(IDLE)
+    assert f"signed in for {absolute_text}." in signed_out_message(ABSOLUTE)
+    assert signed_out_message(DISABLED) == ""

@@ -17,6 +17,7 @@ from msht.accounts.sessions import (
     DISABLED,
     LAST_SEEN_AT,
     LAST_SEEN_GRANULARITY_SECONDS,
+    SIGNED_OUT_REASON,
     session_end_reason,
 )
 from msht.core.errors import PermissionDeniedError
@@ -73,6 +74,7 @@ class SessionTimeoutMiddleware:
             if reason is not None:
                 request.msht_sign_out_reason = reason  # type: ignore[attr-defined]
                 logout(request)
+                request.session[SIGNED_OUT_REASON] = reason
             elif now - request.session[LAST_SEEN_AT] >= LAST_SEEN_GRANULARITY_SECONDS:
                 request.session[LAST_SEEN_AT] = int(now)
         elif SESSION_KEY in request.session:

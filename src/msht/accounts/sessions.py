@@ -16,6 +16,30 @@ IDLE = "idle"
 ABSOLUTE = "absolute"
 UNSTAMPED = "unstamped"
 DISABLED = "disabled"
+# Left in the new, anonymous session when a timeout signs the user out, for the sign-in page.
+SIGNED_OUT_REASON = "msht_signed_out_reason"
+# What the sign-in page then says (GOV.UK notification banner).
+SIGNED_OUT_MESSAGES = {
+    IDLE: "You were signed out because you did nothing for {idle}. Sign in again to carry on.",
+    ABSOLUTE: "You were signed out because you had been signed in for {absolute}. "
+    "Sign in again to carry on.",
+}
+
+
+def _duration(seconds: float) -> str:
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    if hours and not minutes:
+        return f"{hours} hour" + ("s" if hours != 1 else "")
+    return f"{hours * 60 + minutes} minutes"
+
+
+def signed_out_message(reason: object) -> str:
+    """The sentence for the sign-in page after a timeout, or '' for any other reason."""
+    template = SIGNED_OUT_MESSAGES.get(str(reason), "")
+    return template.format(
+        idle=_duration(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+        absolute=_duration(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()),
+    )
 
 
 def session_stamp(request: HttpRequest) -> None:

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from msht.accounts.rules import Action, require
 from msht.accounts.selectors import home_tasks_for
+from msht.accounts.sessions import SIGNED_OUT_REASON, signed_out_message
 
 # GOV.UK error messages: say what to do (design-system.service.gov.uk, 'Error message').
 USERNAME_MISSING = "Enter your username"
@@ -56,6 +57,14 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Said once: the reason a timeout signed this browser out (accounts.middleware).
+        context["signed_out_message"] = signed_out_message(
+            self.request.session.pop(SIGNED_OUT_REASON, "")
+        )
+        return context
 
 
 def locked_out(
