@@ -11,4 +11,5 @@ urlpatterns = [
     path("data-quality/", include("msht.quality.urls")),
     path("linkage/", include("msht.linkage.urls")),
     path("statistics/", include("msht.analytics.urls")),
+    path("hidden-figure/", include("msht.estimation.urls")),
 ]
