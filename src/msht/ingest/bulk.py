@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, JSONField, Model
+from django.db.models import DateField, DateTimeField, Field, JSONField, Model
 
 Row = dict[str, Any]
 
@@ -51,16 +51,39 @@ class IdAllocator:
         return list(range(first, first + count))
 
 
-def _adapt(field: Field[Any, Any], value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, JSONField):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, dt.date):
-        return connection.ops.adapt_datefield_value(value)
+def _identity(value: Any) -> Any:
     return value
+
+
+def _json(value: Any) -> Any:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _adapter(field: Field[Any, Any]) -> Any:
+    """One function per column that turns a Python value into what the driver takes."""
+    if isinstance(field, JSONField):
+        return _json
+    if isinstance(field, DateTimeField):
+        # Every row of a chunk carries the same timestamp: adapt each distinct one once.
+        cache: dict[dt.datetime, Any] = {}
+
+        def adapt_datetime(value: Any) -> Any:
+            if value is None:
+                return None
+            if value not in cache:
+                cache[value] = connection.ops.adapt_datetimefield_value(value)
+            return cache[value]
+
+        return adapt_datetime
+    if isinstance(field, DateField):
+        return lambda value: None if value is None else connection.ops.adapt_datefield_value(value)
+    return _identity
+
+
+def _values(fields: list[Field[Any, Any]], rows: Iterable[Row]) -> Iterator[tuple[Any, ...]]:
+    adapters = [(field.attname, _adapter(field)) for field in fields]
+    for row in rows:
+        yield tuple(adapt(row[name]) for name, adapt in adapters)
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> list[Field[Any, Any]]:
@@ -86,7 +109,7 @@ def insert_rows(model: type[Model], rows: list[Row]) -> int:
     fields = _columns(model, names)
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    values = (tuple(_adapt(field, row[field.attname]) for field in fields) for row in full)
+    values = _values(fields, full)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw_cursor: Any = cursor.cursor
@@ -114,7 +137,7 @@ def insert_ignoring_conflicts(model: type[Model], rows: list[Row]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    values = [tuple(_adapt(field, row[field.attname]) for field in fields) for row in full]
+    values = list(_values(fields, full))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608 - names from the model
@@ -123,14 +146,16 @@ def insert_ignoring_conflicts(model: type[Model], rows: list[Row]) -> int:
     return len(rows)
 
 
-def update_rows(model: type[Model], names: Sequence[str], rows: Iterable[Row]) -> int:
+def update_rows(model: type[Model], names: Sequence[str], rows: list[Row]) -> int:
     """Set columns ``names`` on each row, found by its ``id``."""
     fields = _columns(model, names)
     table = connection.ops.quote_name(model._meta.db_table)
     assignments = ", ".join(
         f"{connection.ops.quote_name(str(field.column))} = %s" for field in fields
     )
-    values = [(*(_adapt(field, row[field.attname]) for field in fields), row["id"]) for row in rows]
+    values = [
+        (*adapted, row["id"]) for adapted, row in zip(_values(fields, rows), rows, strict=True)
+    ]
     if not values:
         return 0
     with connection.cursor() as cursor:
