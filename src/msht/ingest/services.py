@@ -207,6 +207,7 @@ def batch_ingest(
         loader = BatchLoader(source=source, batch=batch, mapping=mapping)
         for chunk in _checked(reader, mapping):
             loader.process(chunk)
+            _audit_people(actor, loader, batch)
             if progress is not None:
                 progress(loader.counts.rows, expected)
         counts = loader.counts
@@ -224,7 +225,12 @@ def batch_ingest(
             obj=batch,
             details={"source": source.code, "file": batch.file_name, **_counts(counts)},
         )
-        # Every person record written is audited, one chained event each.
+    return IngestResult(batch, counts)
+
+
+def _audit_people(actor: Actor | None, loader: BatchLoader, batch: Batch) -> None:
+    """Every person record written is audited, one chained event each, chunk by chunk."""
+    if loader.written_person_ids:
         audit_record_many(
             actor,
             event_type=AuditEventType.INGEST_BATCH,
@@ -232,7 +238,7 @@ def batch_ingest(
             object_ids=(str(pk) for pk in loader.written_person_ids),
             details={"batch": batch.pk},
         )
-    return IngestResult(batch, counts)
+        loader.written_person_ids.clear()
 
 
 def _counts(counts: LoadCounts) -> dict[str, int]:
