@@ -76,8 +76,11 @@ def test_people_are_counted_once_across_lists() -> None:
 def test_periods_are_years_or_quarters() -> None:
     assert estimation_period("2024Q3").first_day == dt.date(2024, 7, 1)
     assert estimation_period("2024").last_day == dt.date(2024, 12, 31)
-    with pytest.raises(ValidationError, match="not a year"):
-        estimation_period("last year")
+    span = estimation_period("2017-2024")
+    assert (span.first_day, span.last_day) == (dt.date(2017, 1, 1), dt.date(2024, 12, 31))
+    for bad in ("last year", "2024-2017", "2024Q5"):
+        with pytest.raises(ValidationError, match="not a year"):
+            estimation_period(bad)
 
 
 def test_a_period_without_referrals_is_refused() -> None:

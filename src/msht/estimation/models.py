@@ -16,7 +16,9 @@ class ListGrouping(models.TextChoices):
 class EstimationRun(models.Model):
     """One estimate: the overlap table's lists, the selected model, every candidate, caveats."""
 
-    period = models.CharField(max_length=16, help_text="A year (2024) or a quarter (2024Q3).")
+    period = models.CharField(
+        max_length=16, help_text="A year (2024), years (2017-2024) or a quarter (2024Q3)."
+    )
     grouping = models.CharField(max_length=32, choices=ListGrouping.choices)
     selection = models.CharField(max_length=16)
     referral_count = models.PositiveIntegerField()

@@ -17,8 +17,8 @@ from msht.estimation.engine.overlap import OverlapTable, overlap_table
 from msht.estimation.models import EstimationRun, ListGrouping
 from msht.referrals.models import Referral, ReferralStatus
 
-YEAR_PATTERN = re.compile(r"^\d{4}$")
-BAD_PERIOD = "period {text!r} is not a year (2024) or a quarter (2024Q3)"
+YEARS_PATTERN = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+BAD_PERIOD = "period {text!r} is not a year (2024), years (2017-2024) or a quarter (2024Q3)"
 
 # The sectors the published NRM statistics group first responders into.
 SECTOR_OF_TYPE: dict[str, str] = {
@@ -54,11 +54,14 @@ class LinkedLists:
 
 
 def estimation_period(text: str) -> PeriodBounds:
-    """A calendar year or a quarter; ValidationError for anything else."""
+    """A calendar year, a span of years or a quarter; ValidationError for anything else."""
     cleaned = text.strip()
-    if YEAR_PATTERN.match(cleaned):
-        year = int(cleaned)
-        return PeriodBounds(cleaned, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    years = YEARS_PATTERN.match(cleaned)
+    if years:
+        first = int(years.group(1))
+        last = int(years.group(2) or first)
+        if last >= first:
+            return PeriodBounds(cleaned, dt.date(first, 1, 1), dt.date(last, 12, 31))
     try:
         quarter = Quarter.parse(cleaned)
     except ValidationError:
