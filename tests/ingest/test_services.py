@@ -149,3 +149,16 @@ def test_a_batch_profile_counts_filled_cells_per_column_and_group(tmp_path: Path
     assert profile["filled"]["PHONE"] == 2
     assert profile["groups"]["kent"]["rows"] == 1
     assert profile["groups"]["metropolitan"]["filled"]["PHONE"] == 1
+
+
+def test_each_police_row_is_credited_to_its_force_and_an_unknown_force_quarantined(
+    tmp_path: Path,
+) -> None:
+    rows = [police_row(1, FORCE="kent"), police_row(2, FORCE="atlantis")]
+    result = batch_ingest(None, source_code="police", path=write_police(tmp_path / "p.csv", rows))
+    assert (result.counts.loaded, result.counts.quarantined) == (1, 1)
+    person = PersonRecord.objects.get()
+    assert person.source_organisation.code == "police-kent"
+    bad = QuarantinedRow.objects.get()
+    assert (bad.field, bad.value) == ("FORCE", "atlantis")
+    assert "police-atlantis" in bad.reason

@@ -16,10 +16,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from msht.accounts.models import Organisation
 from msht.core.models import Nationality
 from msht.ingest import bulk
 from msht.ingest.engine.mapping import SourceMapping
-from msht.ingest.engine.validate import CheckedRow, record_key
+from msht.ingest.engine.validate import CheckedRow, Problem, record_key
 from msht.ingest.models import (
     Batch,
     IngestedRecord,
@@ -30,6 +31,7 @@ from msht.ingest.models import (
 from msht.referrals.models import PersonRecord, PersonRecordSource
 
 PersonThrough = PersonRecord.nationalities.through
+UNKNOWN_ORGANISATION = "names no organisation MSHT knows (looked for '{code}')"
 
 
 @dataclass
@@ -131,6 +133,23 @@ class BatchLoader:
         self.bad_copies: Counter[str] = Counter()
         self.written_person_ids: list[int] = []
         self.nationality_ids = dict(Nationality.objects.values_list("code", "id"))
+        self.organisation_ids: dict[str, int] = {}
+        if mapping.organisation.column:
+            self.organisation_ids = dict(Organisation.objects.values_list("code", "id"))
+
+    def _organisation_problem(self, row: CheckedRow) -> None:
+        """A row that names its organisation must name one MSHT knows."""
+        spec = self.mapping.organisation
+        value = row.raw.get(spec.column, "").strip()
+        if f"{spec.prefix}{value}" not in self.organisation_ids:
+            reason = UNKNOWN_ORGANISATION.format(code=f"{spec.prefix}{value}")
+            row.problems.append(Problem(spec.column, value, reason))
+
+    def _organisation_id(self, row: CheckedRow) -> int:
+        spec = self.mapping.organisation
+        if not spec.column:
+            return int(self.source.organisation_id)
+        return self.organisation_ids[f"{spec.prefix}{row.raw[spec.column].strip()}"]
 
     def process(self, rows: list[CheckedRow]) -> None:
         """Profile, classify and write one chunk of rows."""
@@ -138,6 +157,8 @@ class BatchLoader:
         keys: set[str] = set()
         bad: list[CheckedRow] = []
         for row in rows:
+            if row.is_valid and self.mapping.organisation.column:
+                self._organisation_problem(row)
             self.profile.add(row)
             if not row.is_valid:
                 bad.append(row)
@@ -198,7 +219,7 @@ class BatchLoader:
             "addresses": [{"postcode": postcode}] if postcode else [],
             "created_at": self.now,
             "source": PersonRecordSource.AGENCY_EXPORT,
-            "source_organisation_id": self.source.organisation_id,
+            "source_organisation_id": self._organisation_id(row),
         }
 
     def _nationality_rows(self, person_id: int, fields: dict[str, Any]) -> list[dict[str, Any]]:

@@ -134,6 +134,8 @@ class OrganisationSpec:
     code: str
     name: str = ""
     organisation_type: str = ""
+    column: str = ""
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ class SourceMapping:
     def known_columns(self) -> frozenset[str]:
         """Columns the mapping reads or checks."""
         columns = {column for rule in self.fields.values() for column in rule.source_columns}
+        columns |= {self.organisation.column} if self.organisation.column else set()
         return frozenset(columns | set(self.checks) | set(self.record_key))
 
 
@@ -266,6 +269,8 @@ def mapping_from_dict(raw: dict[str, Any], *, version: str = "") -> SourceMappin
             code=str(organisation["code"]),
             name=str(organisation.get("name", "")),
             organisation_type=str(organisation.get("organisation_type", "")),
+            column=str(organisation.get("column", "")),
+            prefix=str(organisation.get("prefix", "")),
         ),
         description=str(raw.get("description", "")).strip(),
         describes_person=bool(raw.get("describes_person", True)),
