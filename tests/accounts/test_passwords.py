@@ -98,3 +98,25 @@ def test_bisection_handles_an_empty_and_a_one_line_file(tmp_path: Path) -> None:
     assert not sha1_in_sorted_file(empty, "A" * 40)
     assert sha1_in_sorted_file(single, "a" * 40)
     assert not sha1_in_sorted_file(single, "B" * 40)
+
+
+def test_the_rules_are_explained_before_anyone_types() -> None:
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    help_texts = password_validators_help_texts()
+
+    assert TOO_SHORT + "." in help_texts
+    assert "Your password must not be one that has appeared in a data breach." in help_texts
+
+
+def test_deploy_check_warns_only_while_the_breached_list_is_missing(
+    settings: Any, tmp_path: Path
+) -> None:
+    from msht.accounts.checks import BREACHED_LIST_MISSING_ID, breached_password_list_installed
+
+    settings.BREACHED_PASSWORDS_FILE = tmp_path / "missing.txt"
+    warnings = breached_password_list_installed(None)
+    (tmp_path / "missing.txt").write_text("")
+
+    assert [warning.id for warning in warnings] == [BREACHED_LIST_MISSING_ID]
+    assert breached_password_list_installed(None) == []

@@ -37,3 +37,16 @@ def test_failed_sign_in_is_audited_with_the_username_but_never_the_password() ->
     assert event.actor_id is None
     assert event.details["username"] == user.username
     assert "wrong" not in str(event.details)
+
+
+def test_a_sign_in_without_a_request_is_audited_without_an_address() -> None:
+    """Signals sent outside a request (a shell, a script) still leave their event."""
+    from msht.accounts.session_audit import audit_signed_in, audit_signed_out
+
+    user = UserFactory.create()
+
+    audit_signed_in(sender=None, request=None, user=user)
+    audit_signed_out(sender=None, request=None, user=None)  # nobody was signed in: nothing
+
+    event = AuditEvent.objects.get()
+    assert (event.event_type, event.details) == (AuditEventType.SIGNED_IN, {})

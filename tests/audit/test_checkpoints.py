@@ -108,3 +108,15 @@ def test_a_sequence_that_goes_back_in_the_file_is_reported() -> None:
 
     assert [c.sequence for c in checkpoints] == [4]
     assert problems == [MALFORMED_LINE.format(line=2, reason="sequence goes back")]
+
+
+def test_blank_lines_in_the_file_are_ignored() -> None:
+    checkpoint_append(1, HASH_A)
+    with _file().open("a") as handle:
+        handle.write("\n\n")
+    checkpoint_append(2, HASH_B)
+
+    checkpoints, problems = checkpoints_read()
+
+    assert problems == []
+    assert [c.sequence for c in checkpoints] == [1, 2]

@@ -322,3 +322,18 @@ def test_separate_runs_of_problems_are_reported_separately(
         CHECKPOINT_MISMATCH.format(first=2, last=2, count=1),
         CHECKPOINT_MISMATCH.format(first=5, last=5, count=1),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_answered_no_leaves_the_trail_and_its_checkpoints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with transaction.atomic():
+        audit_record(None, event_type=AuditEventType.DATA_LOADED)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+
+    call_command("flush", interactive=True, verbosity=0)
+
+    assert AuditEvent.objects.count() == 1
+    assert Path(settings.AUDIT_CHECKPOINT_FILE).exists()
+    assert audit_verify().ok

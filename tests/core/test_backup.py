@@ -17,7 +17,8 @@ from msht.accounts.models import User
 from msht.audit.checkpoints import checkpoints_read
 from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
 from msht.audit.services import audit_record, audit_verify
-from msht.core.ops.backup import BACKUP_EXISTS, NOT_A_BACKUP
+from msht.core.errors import ConfigurationError
+from msht.core.ops.backup import BACKUP_EXISTS, NOT_A_BACKUP, _run_tool, backup_write
 from tests.accounts.factories import UserFactory
 
 TableFingerprint = tuple[int, str]
@@ -135,3 +136,36 @@ def test_restore_asks_first_and_changes_nothing_without_yes(
     call_command("restore", str(tmp_path / "any.backup"), stdout=out)
 
     assert "Restore cancelled" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_goes_ahead_when_the_answer_is_yes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "store.backup"
+    backup_write(backup)  # straight through the service: no progress callback
+    UserFactory.create()
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    out = io.StringIO()
+
+    call_command("restore", str(backup), stdout=out)
+
+    assert "Store restored" in out.getvalue()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_database_other_than_sqlite_or_postgresql_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection, "vendor", "oracle")
+
+    with pytest.raises(ConfigurationError, match="not oracle"):
+        backup_write(tmp_path / "store.backup")
+
+
+def test_a_missing_or_failing_client_tool_is_a_clear_error() -> None:
+    with pytest.raises(ConfigurationError, match="no-such-pg-tool is not installed"):
+        _run_tool("no-such-pg-tool", [], {})
+    with pytest.raises(ConfigurationError, match=r"false failed \(exit 1\)"):
+        _run_tool("false", [], {})
