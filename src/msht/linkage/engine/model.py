@@ -103,6 +103,9 @@ def _birth_comparison() -> Any:
                 "dob_year_l = dob_year_r and dob_month_l = dob_day_r and dob_day_l = dob_month_r",
                 label_for_charts="Day and month swapped",
             ),
+            cll.DamerauLevenshteinLevel("dob_full", 1).configure(
+                label_for_charts="Dates one keystroke apart"
+            ),
             cll.CustomLevel(
                 "dob_year_l = dob_year_r and dob_month_l = dob_month_r "
                 "and (dob_day_l is null or dob_day_r is null)",
@@ -135,6 +138,9 @@ def _identifier_comparison() -> Any:
                 is_null_level=True, label_for_charts="No identifier on both"
             ),
             cll.CustomLevel(agree, label_for_charts="An identifier agrees"),
+            cll.Or(
+                *(cll.DamerauLevenshteinLevel(column, 1) for column in IDENTIFIER_COLUMNS)
+            ).configure(label_for_charts="An identifier one keystroke apart"),
             cll.ElseLevel().configure(label_for_charts="Identifiers differ"),
         ],
     )
@@ -159,6 +165,13 @@ def _household_comparison() -> Any:
             ),
             cll.ArrayIntersectLevel("phones", 1).configure(label_for_charts="Same phone"),
             cll.CustomLevel(_SAME_HOME, label_for_charts="Same home"),
+            cll.Or(
+                cll.JaroWinklerLevel("address_key", 0.9),
+                cll.And(
+                    cll.DamerauLevenshteinLevel("postcode", 1),
+                    cll.JaroWinklerLevel("address_key", 0.8),
+                ),
+            ).configure(label_for_charts="Home nearly the same (typing slip)"),
             cll.ElseLevel().configure(label_for_charts="Different"),
         ],
     )
@@ -185,6 +198,7 @@ def prediction_blocking_rules() -> list[Any]:
         *(block_on(column) for column in IDENTIFIER_COLUMNS),
         block_on("phone"),
         block_on("postcode", "dob_year"),
+        block_on("address_key"),
     ]
 
 

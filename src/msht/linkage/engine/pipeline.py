@@ -158,7 +158,7 @@ def link(
         linker = Linker(
             backend.records(),
             model if model is not None else settings(),
-            log_level=logging.WARNING,
+            log_level=logging.ERROR,
         )
         if model is None:
             train(linker, plan or TrainingPlan())
