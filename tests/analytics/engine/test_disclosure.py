@@ -104,7 +104,7 @@ SMALL_TABLE = {
     ("nationality", "C", "adult", "Q1"): 12,
     ("nationality", "C", "child", "Q1"): 18,
 }
-FAMILIES = {"nationality": ("A", "B", "C")}
+FAMILIES: dict[str, tuple[str, ...]] = {"nationality": ("A", "B", "C")}
 COLUMNS = ("adult", "child")
 
 

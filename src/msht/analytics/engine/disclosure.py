@@ -170,14 +170,25 @@ def _structure_rows(system: CountSystem, index: Mapping[Cell, int]) -> list[dict
     return rows
 
 
-def attack(
-    system: CountSystem,
-    published: Mapping[Quantity, int],
-    suppressed: Iterable[Quantity],
-) -> dict[Quantity, Interval]:
-    """The tightest interval an attacker can give each suppressed figure from the published
-    ones, the tables' structure and non-negativity (a linear programme per bound)."""
-    targets = list(suppressed)
+@dataclass
+class _Programme:
+    """The attacker's linear system: one unknown per quarterly cell, one equation per
+    published figure and per family's column totals."""
+
+    index: dict[Cell, int]
+    matrix: csr_matrix | None
+    right: list[float]
+
+    def objective(self, system: CountSystem, quantity: Quantity) -> np.ndarray:
+        vector = np.zeros(len(self.index))
+        for cell in system.terms(quantity):
+            vector[self.index[cell]] = 1.0
+        return vector
+
+
+def _programme(
+    system: CountSystem, published: Mapping[Quantity, int], targets: list[Quantity]
+) -> _Programme:
     universe = list(published) + targets
     # Every category of every family the attacker sees is an unknown in every quarter.
     seen = {(quantity.family, quantity.span) for quantity in universe if quantity.family != ALL}
@@ -196,22 +207,116 @@ def attack(
     for row in _structure_rows(system, index):
         rows.append(row)
         right.append(0.0)
-    matrix = _sparse(rows, len(index))
+    return _Programme(index, _sparse(rows, len(index)), right)
+
+
+def attack(
+    system: CountSystem,
+    published: Mapping[Quantity, int],
+    suppressed: Iterable[Quantity],
+) -> dict[Quantity, Interval]:
+    """The tightest interval an attacker can give each suppressed figure from the published
+    ones, the tables' structure and non-negativity (a linear programme per bound)."""
+    targets = list(suppressed)
+    programme = _programme(system, published, targets)
     intervals = {}
     for target in targets:
-        objective = np.zeros(len(index))
-        for cell in system.terms(target):
-            objective[index[cell]] = 1.0
-        low = _optimum(objective, matrix, right)
-        high = -_optimum(-objective, matrix, right)
+        objective = programme.objective(system, target)
+        low = _optimum(objective, programme.matrix, programme.right)
+        high = -_optimum(-objective, programme.matrix, programme.right)
         intervals[target] = Interval(low, high)
     return intervals
+
+
+# Random objectives tried before the exact programmes: each solution that gives a suppressed
+# figure another value than the truth proves that figure cannot be recovered.
+_SCREENING_ROUNDS = 12
+
+
+def _screen(
+    programme: _Programme,
+    objectives: Mapping[Quantity, np.ndarray],
+    truth: np.ndarray,
+) -> set[Quantity]:
+    """The figures a few random programmes could not move off their true value."""
+    undecided = set(objectives)
+    # Bounds make every screening programme bounded; a point inside them is still feasible
+    # for the attacker, so the proof holds.
+    ceiling = float(truth.sum()) + 1.0
+    generator = np.random.default_rng(20_240_930)
+    for _round in range(_SCREENING_ROUNDS):
+        if not undecided:
+            break
+        order = sorted(undecided)
+        weights = generator.uniform(-1.0, 1.0, size=len(order))
+        combined = np.zeros(len(programme.index))
+        for weight, target in zip(weights, order, strict=True):
+            combined += weight * objectives[target]
+        point = _point(combined, programme, ceiling)
+        if point is None:
+            break
+        undecided = {
+            target
+            for target in undecided
+            if abs(float(objectives[target] @ (point - truth))) <= TOLERANCE
+        }
+    return undecided
+
+
+def _pinned(programme: _Programme, objective: np.ndarray, true_value: float) -> bool:
+    """Two exact programmes: is the figure's lowest value also its highest?"""
+    # A figure that is truly 0 already sits at its lowest value: one programme suffices.
+    low = true_value if true_value == 0 else _optimum(objective, programme.matrix, programme.right)
+    if abs(low - true_value) > TOLERANCE:
+        return False
+    high = -_optimum(-objective, programme.matrix, programme.right)
+    return high - low <= TOLERANCE
+
+
+def recovered_figures(
+    system: CountSystem,
+    published: Mapping[Quantity, int],
+    suppressed: Iterable[Quantity],
+) -> list[Quantity]:
+    """The suppressed figures an attacker pins to one value (the same answer as ``attack``).
+
+    A few programmes with random objectives come first: each solution that gives a
+    suppressed figure another value than the truth proves that figure safe; only the
+    figures left get exact programmes.
+    """
+    targets = list(suppressed)
+    if not targets:
+        return []
+    programme = _programme(system, published, targets)
+    truth = np.zeros(len(programme.index))
+    for cell, position in programme.index.items():
+        truth[position] = system.counts.get(cell, 0)
+    objectives = {target: programme.objective(system, target) for target in targets}
+    undecided = _screen(programme, objectives, truth)
+    return [
+        target
+        for target in sorted(undecided)
+        if _pinned(programme, objectives[target], float(objectives[target] @ truth))
+    ]
+
+
+def _point(objective: np.ndarray, programme: _Programme, ceiling: float) -> np.ndarray | None:
+    result = linprog(
+        objective,
+        A_eq=programme.matrix,
+        b_eq=np.array(programme.right) if programme.matrix is not None else None,
+        bounds=(0, ceiling),
+        method="highs",
+    )
+    return np.asarray(result.x) if result.status == 0 else None
 
 
 def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix | None:
     if not rows:
         return None
-    data, columns, pointers = [], [], [0]
+    data: list[float] = []
+    columns: list[int] = []
+    pointers = [0]
     for row in rows:
         columns.extend(row.keys())
         data.extend(row.values())
@@ -268,22 +373,41 @@ def _overlapping(
     ]
 
 
+def _protected_locally(quantity: Quantity, suppressed: set[Quantity]) -> bool:
+    """True when the figure's row and column in its own table already hold another
+    suppressed figure: what recovers it must then be another table or period."""
+    mates = _neighbours(quantity, suppressed)
+    if not quantity.is_interior:
+        return bool(mates)
+    same_row = any(other.category == quantity.category for other in mates)
+    same_column = any(other.column == quantity.column for other in mates)
+    return same_row and same_column
+
+
 def _partner(
     system: CountSystem,
     quantity: Quantity,
     open_to_suppress: set[Quantity],
+    suppressed: set[Quantity],
 ) -> Quantity | None:
     """The figure to suppress next to protect ``quantity``: the smallest non-zero published
-    neighbour, else the smallest overlapping figure, else the smallest figure left."""
-    for pool in (
-        _neighbours(quantity, open_to_suppress),
+    neighbour in its row or column, unless those already hold a suppressed figure; else
+    the smallest figure sharing cells with it (a grand total last); else the smallest left."""
+
+    def cost(other: Quantity) -> tuple[bool, bool, int, Quantity]:
+        value = system.value(other)
+        grand_total = other.category == ALL and other.column == ALL
+        return (grand_total, value == 0, value, other)
+
+    pools = [
         _overlapping(system, quantity, open_to_suppress),
         list(open_to_suppress),
-    ):
+    ]
+    if not _protected_locally(quantity, suppressed):
+        pools.insert(0, _neighbours(quantity, open_to_suppress))
+    for pool in pools:
         if pool:
-            return min(
-                pool, key=lambda other: (system.value(other) == 0, system.value(other), other)
-            )
+            return min(pool, key=cost)
     return None
 
 
@@ -333,8 +457,7 @@ def protect(
             for quantity in (*wanted, *fixed)
             if quantity not in suppressed and not fixed.get(quantity, False)
         }
-        intervals = attack(system, published, pending)
-        recovered = [quantity for quantity in pending if intervals[quantity].recovered]
+        recovered = recovered_figures(system, published, pending)
         if not recovered:
             break
         # One partner per recovered figure whose row and column gained nothing this round
@@ -348,7 +471,7 @@ def protect(
                 for quantity in wanted
                 if quantity not in suppressed and quantity not in fixed
             }
-            partner = _partner(system, target, open_to_suppress)
+            partner = _partner(system, target, open_to_suppress, suppressed)
             if partner is None:
                 break
             suppressed.add(partner)
