@@ -205,9 +205,16 @@ def _country(rule: FieldRule, text: str) -> tuple[Any, str]:
     return found, ""
 
 
+# Kosovo has no ISO 3166-1 entry; XKX/XK is the code the UK and the EU use (as core does).
+EXTRA_COUNTRIES = {("alpha_3", "XKX"): "XKX", ("alpha_2", "XK"): "XKX", ("name", "Kosovo"): "XKX"}
+
+
 @cache
 def _country_lookup(key: str, text: str) -> str | None:
     import pycountry
+
+    if (key, text) in EXTRA_COUNTRIES:
+        return EXTRA_COUNTRIES[(key, text)]
 
     try:
         query: dict[str, Any] = {key: text}

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from msht.core.errors import SynthError
 from msht.synth.engine import SynthParameters, generate_world
+from msht.synth.engine.exports import write_agency_exports
 
 
 def _override(text: str) -> tuple[str, str]:
@@ -27,7 +28,8 @@ class Command(BaseCommand):
     help = (
         "Write a synthetic world of NRM referrals (2017-2024), decisions, Duty to Notify, "
         "suspects, intelligence and Pursue outcomes to --out, with truth_*.csv files "
-        "holding who is really who. The same seed gives the same bytes."
+        "holding who is really who, and the police, Border Force and NGO exports of the "
+        "same referrals with truth_exports.csv. The same seed gives the same bytes."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -77,10 +79,12 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
         if summary.already_written:
             console.print(f"world {summary.world_id} is already in {options['out']}: unchanged")
+        # The police, Border Force and NGO exports of the same referrals (ingest's layouts).
+        exports = write_agency_exports(Path(options["out"]))
         table = Table(title=f"world {summary.world_id}")
         table.add_column("file")
         table.add_column("rows", justify="right")
-        for name, rows in summary.rows.items():
+        for name, rows in {**summary.rows, **exports.rows}.items():
             table.add_row(name, f"{rows:,}")
         console.print(table)
         console.print(f"positive-RG cases awaiting CG at the end: {summary.cg_backlog:,}")
