@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from msht.analytics.engine.dimensions import DIMENSIONS, POPULATIONS, Dimension, Population
 from msht.analytics.engine.disclosure import (
@@ -353,3 +354,43 @@ def release_caveats(protected: Protected) -> list[str]:
             "records are amended, linked or loaded late."
         )
     return caveats
+
+
+def table_to_json(table: StatTable) -> dict[str, object]:
+    """A table as JSON (stored with its publication)."""
+    return {
+        "key": table.key,
+        "title": table.title,
+        "period_title": table.period_title,
+        "row_heading": table.row_heading,
+        "columns": list(table.columns),
+        "rows": [[label, list(values)] for label, values in table.rows],
+        "notes": list(table.notes),
+        "dimension": table.dimension,
+        "period": table.period,
+        "population": table.population,
+    }
+
+
+def _list(data: Mapping[str, object], name: str) -> list[Any]:
+    value = data[name]
+    if not isinstance(value, list):
+        raise TypeError(f"stored table field {name} is not a list")
+    return value
+
+
+def table_from_json(data: Mapping[str, object]) -> StatTable:
+    """A table stored by ``table_to_json``."""
+    rows, columns, notes = (_list(data, name) for name in ("rows", "columns", "notes"))
+    return StatTable(
+        key=str(data["key"]),
+        title=str(data["title"]),
+        period_title=str(data["period_title"]),
+        row_heading=str(data["row_heading"]),
+        columns=tuple(str(column) for column in columns),
+        rows=tuple((str(label), tuple(values)) for label, values in rows),
+        notes=tuple(str(note) for note in notes),
+        dimension=str(data["dimension"]),
+        period=str(data["period"]),
+        population=str(data["population"]),
+    )
