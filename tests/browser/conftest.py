@@ -8,14 +8,16 @@ Playwright cannot download a browser on these machines, so the tests drive
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.journeys import FACTORY_PASSWORD, sign_in
 from tests.reference_data import load_reference_data
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
@@ -90,3 +92,18 @@ def no_script_page(chromium: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(chromium: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+    """Sign a user in, each in a browser context of their own, closed after the test."""
+    pages: list[Page] = []
+
+    def open_page(username: str, password: str = FACTORY_PASSWORD) -> Page:
+        page = sign_in(chromium, live_server.url, username, password)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.context.close()

@@ -1,10 +1,34 @@
-"""Walking the referral form in a browser: shared by the browser tests that refer someone."""
+"""Shared steps of the browser tests: the axe check, signing in, the referral form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+SERIOUS = {"serious", "critical"}
+FACTORY_PASSWORD = "a long demo passphrase"  # tests.accounts.factories.UserFactory's
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core violations on the page."""
+    violations: list[dict[str, Any]] = Axe().run(page).response["violations"]
+    serious = [v for v in violations if v["impact"] in SERIOUS]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}" for v in serious)
+    assert serious == [], f"{page.url}\n{report}"
+
+
+def sign_in(browser: Browser, base_url: str, username: str, password: str) -> Page:
+    """A new browser context signed in as ``username``; the caller closes page.context."""
+    page = browser.new_context().new_page()
+    page.goto(base_url + "/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
+    return page
 
 
 def _continue(page: Page, after_each_page: Callable[[Page], None]) -> None:

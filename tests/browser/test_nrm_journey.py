@@ -6,13 +6,11 @@ axe-core finds no serious or critical problem on any page on the way."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from msht.accounts.models import Organisation, Role
@@ -21,41 +19,11 @@ from msht.core.policy import RULES_VERSION
 from msht.decisions.models import Decision, DecisionStage
 from msht.referrals.models import Referral, ReferralStatus
 from tests.accounts.factories import DecisionMakerFactory
-from tests.browser.journeys import complete_referral_form
+from tests.browser.journeys import assert_accessible, complete_referral_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a demo passphrase"
-FACTORY_PASSWORD = "a long demo passphrase"
-SERIOUS = {"serious", "critical"}
-
-
-def _assert_accessible(page: Page) -> None:
-    violations: list[dict[str, Any]] = Axe().run(page).response["violations"]
-    serious = [v for v in violations if v["impact"] in SERIOUS]
-    assert serious == [], page.url + "\n" + "\n".join(f"{v['id']}: {v['help']}" for v in serious)
-
-
-@pytest.fixture
-def sign_in(chromium: Browser, live_server: LiveServer) -> Iterator[Any]:
-    """Sign a user in, in a browser context of their own."""
-    contexts = []
-
-    def open_as(username: str, password: str) -> Page:
-        context = chromium.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server.url + "/sign-in/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
-        _assert_accessible(page)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _decide(page: Page, outcome: str, reasons: str) -> None:
@@ -79,28 +47,30 @@ def _recovery_period_passes(referral: Referral) -> None:
 
 
 def test_a_referral_goes_from_first_responder_through_rg_and_cg(
-    sign_in: Any, live_server: LiveServer
+    open_as: Any, live_server: LiveServer
 ) -> None:
     users = {user.role: user for user in demo_users_ensure(password=PASSWORD)}
 
     # The first responder refers.
-    page = sign_in(users[Role.FIRST_RESPONDER].username, PASSWORD)
+    page = open_as(users[Role.FIRST_RESPONDER].username, PASSWORD)
+    assert_accessible(page)
     page.get_by_role("link", name="Refer a potential victim").click()
-    complete_referral_form(page, _assert_accessible)
+    complete_referral_form(page, assert_accessible)
     page.get_by_role("button", name="Submit referral").click()
     expect(page.locator(".govuk-panel__title")).to_have_text("Referral submitted")
-    _assert_accessible(page)
+    assert_accessible(page)
     referral = Referral.objects.get(status=ReferralStatus.SUBMITTED)
 
     # A decision maker of the competent authority finds it in the queue and records RG.
-    page = sign_in(users[Role.DECISION_MAKER].username, PASSWORD)
+    page = open_as(users[Role.DECISION_MAKER].username, PASSWORD)
+    assert_accessible(page)
     page.get_by_role("link", name="Your work queue").click()
-    _assert_accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name=referral.reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {referral.reference}")
-    _assert_accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Record Reasonable Grounds decision").click()
-    _assert_accessible(page)
+    assert_accessible(page)
     _decide(page, "Positive", "Deception and withheld wages on a farm in Kent.")
     expect(page.get_by_test_id("case-status")).to_have_text(ReferralStatus.RG_POSITIVE.label)
 
@@ -110,24 +80,26 @@ def test_a_referral_goes_from_first_responder_through_rg_and_cg(
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Conclusive Grounds decision cannot be made before"
     )
-    _assert_accessible(page)
+    assert_accessible(page)
 
     # After the recovery period, another decision maker records Conclusive Grounds.
     _recovery_period_passes(referral)
     authority = Organisation.objects.get(code="single-competent-authority")
     colleague = DecisionMakerFactory.create(organisation=authority)
-    page = sign_in(colleague.username, FACTORY_PASSWORD)
+    page = open_as(colleague.username)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/cases/{referral.reference}/")
     page.get_by_role("button", name="Record Conclusive Grounds decision").click()
     _decide(page, "Positive", "On the balance of probabilities a victim of forced labour.")
     expect(page.get_by_test_id("case-status")).to_have_text(ReferralStatus.CG_POSITIVE.label)
-    _assert_accessible(page)
+    assert_accessible(page)
 
     # The referring first responder sees the outcome of their referral.
-    page = sign_in(users[Role.FIRST_RESPONDER].username, PASSWORD)
+    page = open_as(users[Role.FIRST_RESPONDER].username, PASSWORD)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/cases/{referral.reference}/")
     expect(page.get_by_test_id("case-status")).to_have_text(ReferralStatus.CG_POSITIVE.label)
-    _assert_accessible(page)
+    assert_accessible(page)
     # Two different people decided, each recorded with the rules version in force.
     rg = Decision.objects.get(referral=referral, stage=DecisionStage.REASONABLE_GROUNDS)
     cg = Decision.objects.get(referral=referral, stage=DecisionStage.CONCLUSIVE_GROUNDS)
