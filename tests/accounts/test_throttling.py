@@ -107,3 +107,26 @@ def test_every_failed_attempt_is_an_audit_event_even_while_locked() -> None:
     assert failures.count() == settings.AXES_FAILURE_LIMIT + 2
     assert {event.details["username"] for event in failures} == {user.username}
     assert {event.details["ip"] for event in failures} == {ADDRESS}
+
+
+def test_a_username_that_does_not_exist_is_locked_out_the_same_way() -> None:
+    """So the lock-out page tells nobody which usernames exist."""
+    client = Client(REMOTE_ADDR=ADDRESS)
+
+    statuses = _fail(client, "nobody-of-that-name", settings.AXES_FAILURE_LIMIT)
+
+    assert statuses == [200] * 5 + [LOCKED_OUT_STATUS]
+
+
+def test_an_administrator_can_lift_a_lock_from_the_command_line() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user = UserFactory.create()
+    client = Client(REMOTE_ADDR=ADDRESS)
+    _fail(client, user.username, settings.AXES_FAILURE_LIMIT)
+
+    call_command("axes_reset_username", user.username, stdout=StringIO())
+
+    assert _attempt(client, user.username, PASSWORD) == 302
