@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,21 @@ def test_blank_lines_in_the_file_are_ignored() -> None:
 
     assert problems == []
     assert [c.sequence for c in checkpoints] == [1, 2]
+
+
+def test_concurrent_writers_keep_the_file_chained_and_in_order() -> None:
+    """Commits finish in any order; under the file lock the lines still only go forward."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sequences = list(range(1, 401))
+    random.Random(4).shuffle(sequences)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda sequence: checkpoint_append(sequence, f"{sequence:064x}"), sequences))
+
+    checkpoints, problems = checkpoints_read()
+    assert problems == []
+    written = [c.sequence for c in checkpoints]
+    assert written == sorted(set(written))
+    assert written[-1] == 400
+    assert all(c.event_hash == f"{c.sequence:064x}" for c in checkpoints)
