@@ -337,3 +337,22 @@ def test_a_flush_answered_no_leaves_the_trail_and_its_checkpoints(
     assert AuditEvent.objects.count() == 1
     assert Path(settings.AUDIT_CHECKPOINT_FILE).exists()
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_verify_says_how_many_checkpoints_agree_and_warns_when_there_are_none(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _commit_events(django_capture_on_commit_callbacks, count=3)
+    call_command("audit", "verify")
+    first = capsys.readouterr()
+
+    Path(settings.AUDIT_CHECKPOINT_FILE).unlink()
+    call_command("audit", "verify")
+    second = capsys.readouterr()
+
+    assert "3 events, chain intact; 3 checkpoints outside the database agree" in first.out
+    assert first.err == ""
+    assert "0 checkpoints" in second.out
+    assert "no checkpoints found in" in second.err

@@ -190,10 +190,12 @@ def audit_record_many(
 
 @dataclass(frozen=True)
 class AuditVerification:
-    """What ``audit_verify`` found: how many events it checked and every break in the chain."""
+    """What ``audit_verify`` found: how many events and checkpoints it checked and every
+    break in the chain."""
 
     events_checked: int
     problems: tuple[str, ...]
+    checkpoints_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -281,13 +283,24 @@ def audit_verify() -> AuditVerification:
             checked += 1
             yield event
 
-    problems.extend(_chain_problems(counted(events), checkpoints_scan(file_problems)))
+    checkpoints_checked = 0
+
+    def counted_checkpoints(source: Iterator[Checkpoint]) -> Iterator[Checkpoint]:
+        nonlocal checkpoints_checked
+        for checkpoint in source:
+            checkpoints_checked += 1
+            yield checkpoint
+
+    checkpoints = counted_checkpoints(checkpoints_scan(file_problems))
+    problems.extend(_chain_problems(counted(events), checkpoints))
     problems[:0] = file_problems
     head = AuditChainHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     if head is not None and head.last_sequence != last:
         problems.append(HEAD_MISMATCH.format(sequence=last, head=head.last_sequence))
-    return AuditVerification(events_checked=checked, problems=tuple(problems))
+    return AuditVerification(
+        events_checked=checked, problems=tuple(problems), checkpoints_checked=checkpoints_checked
+    )
 
 
 def audit_checkpoints_restart(sender: Any, using: str = "default", **kwargs: Any) -> None:

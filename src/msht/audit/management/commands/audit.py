@@ -7,11 +7,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from msht.audit.checkpoints import checkpoint_path
 from msht.audit.services import audit_verify
+
+NO_CHECKPOINTS = (
+    "warning: no checkpoints found in {path}, so a truncated or completely rewritten trail "
+    "would not show; check AUDIT_CHECKPOINT_FILE (MSHT_AUDIT_CHECKPOINT_FILE)"
+)
 
 
 class Command(BaseCommand):
-    help = "Audit trail: 'verify' recomputes the hash chain and reports every break."
+    help = (
+        "Audit trail: 'verify' recomputes the hash chain, compares it with the checkpoints "
+        "written outside the database, and reports every break."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("verb", choices=["verify"], help="what to do with the audit trail")
@@ -25,4 +34,9 @@ class Command(BaseCommand):
                 f"audit trail broken: {len(result.problems)} problem(s) "
                 f"in {result.events_checked} events"
             )
-        self.stdout.write(f"audit trail verified: {result.events_checked} events, chain intact")
+        self.stdout.write(
+            f"audit trail verified: {result.events_checked} events, chain intact; "
+            f"{result.checkpoints_checked} checkpoints outside the database agree"
+        )
+        if result.events_checked and not result.checkpoints_checked:
+            self.stderr.write(NO_CHECKPOINTS.format(path=checkpoint_path()))
