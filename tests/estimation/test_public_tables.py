@@ -112,6 +112,7 @@ def test_profile_interval_matches_a_brute_force_scan(mse_data: Path, name: str) 
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PUBLIC_TABLES)
 def test_models_flagged_as_not_existing_really_diverge(mse_data: Path, name: str) -> None:
     """A flagged model's direct fit runs a parameter off; an existing model's stays finite."""
@@ -135,6 +136,7 @@ def test_models_flagged_as_not_existing_really_diverge(mse_data: Path, name: str
             assert "does not exist" in model.existence.reason
 
 
+@pytest.mark.slow
 def test_the_sparse_check_flags_the_sparse_tables(mse_data: Path) -> None:
     flagged = {}
     for name in PUBLIC_TABLES:

@@ -11,54 +11,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from msht.accounts.models import OrganisationType, Role
+from msht.accounts.models import Role
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.estimation.models import EstimationRun, ListGrouping
 from msht.estimation.selectors import estimation_period, linked_lists_for_period
 from msht.estimation.services import estimation_run
-from msht.referrals.models import PersonEntity
-from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.referrals.factories import DraftReferralFactory, ReferralFactory
+from tests.accounts.factories import UserFactory
+from tests.estimation.worlds import linked_referrals_world
 
 pytestmark = pytest.mark.django_db
 
-SECTORS = {
-    "police": OrganisationType.POLICE_FORCE,
-    "local_authority": OrganisationType.LOCAL_AUTHORITY,
-    "government": OrganisationType.BORDER_FORCE,
-    "ngo": OrganisationType.NGO,
-}
-
-
-def _refer(person: PersonEntity | None, sector: str, day: dt.date = dt.date(2024, 5, 1)) -> None:
-    organisation = OrganisationFactory.create(organisation_type=SECTORS[sector])
-    referral = ReferralFactory.create(first_responder_organisation=organisation, referred_on=day)
-    if person is not None:
-        referral.person_record.entity = person
-        referral.person_record.save(update_fields=["entity"])
-
-
-def _world() -> None:
-    """Five linked people seen by several lists, three unlinked referrals, and noise."""
-    for sectors in (
-        ("police", "ngo"),
-        ("police", "ngo", "local_authority"),
-        ("police",),
-        ("government", "police"),
-        ("local_authority", "local_authority"),  # one list twice: still one person
-    ):
-        person = PersonEntity.objects.create()
-        for sector in sectors:
-            _refer(person, sector)
-    for sector in ("police", "ngo", "government"):
-        _refer(None, sector)
-    _refer(None, "police", day=dt.date(2023, 12, 31))  # outside the period
-    DraftReferralFactory.create(referred_on=dt.date(2024, 5, 1))  # never submitted
-
 
 def test_people_are_counted_once_across_lists() -> None:
-    _world()
+    linked_referrals_world()
 
     lists = linked_lists_for_period(period=estimation_period("2024"), grouping=ListGrouping.SECTOR)
 
@@ -89,7 +55,7 @@ def test_a_period_without_referrals_is_refused() -> None:
 
 
 def test_a_run_is_stored_with_its_caveats_and_audited() -> None:
-    _world()
+    linked_referrals_world()
     analyst = UserFactory.create(role=Role.ANALYST)
 
     run = estimation_run(analyst, period="2024", bootstrap_replicates=50)
@@ -108,7 +74,7 @@ def test_a_run_is_stored_with_its_caveats_and_audited() -> None:
 
 
 def test_only_analysts_may_run_an_estimate() -> None:
-    _world()
+    linked_referrals_world()
     for role in (Role.FIRST_RESPONDER, Role.DECISION_MAKER, Role.GOVERNANCE):
         with pytest.raises(PermissionDeniedError):
             estimation_run(UserFactory.create(role=role), period="2024")

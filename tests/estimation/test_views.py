@@ -9,7 +9,7 @@ from django.urls import reverse
 from msht.accounts.models import Role
 from msht.estimation.models import EstimationRun
 from tests.accounts.factories import UserFactory
-from tests.estimation.test_services import _world
+from tests.estimation.worlds import linked_referrals_world
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _client(role: Role) -> Client:
 
 
 def test_an_analyst_makes_an_estimate_and_reads_it() -> None:
-    _world()
+    linked_referrals_world()
     client = _client(Role.ANALYST)
 
     response = client.post(
