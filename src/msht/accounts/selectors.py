@@ -63,7 +63,7 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     ),
     Role.ANALYST: (
         HomeLink("National statistics", "Quarterly tables with disclosure control."),
-        HomeLink("Data quality", "Completeness and validity per source."),
+        HomeLink("Data quality", "Completeness and validity per source.", "quality:national"),
     ),
     Role.GOVERNANCE: (
         HomeLink("Performance indicators", "Per directorate and strand."),
@@ -77,6 +77,13 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     Role.ADMINISTRATOR: (
         HomeLink("Organisations", "First responders, competent authorities and units."),
         HomeLink("Users and roles", "Who may sign in and what they may do."),
+        HomeLink("Ingest an agency export", "Load a source's export file.", "ingest:upload"),
+        HomeLink(
+            "Quarantined rows",
+            "Correct and re-submit rows that could not load.",
+            "ingest:quarantine",
+        ),
+        HomeLink("Data quality", "Completeness and validity per source.", "quality:national"),
     ),
 }
 
