@@ -7,7 +7,9 @@ otherwise, and the secret key must be given in production.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "msht.linkage",
     "msht.analytics",
     "msht.estimation",
+    "msht.fairness",
     "msht.synth",
 ]
 
@@ -139,11 +142,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # runs that overlap on one machine off each other's file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_msht_{os.getpid()}.sqlite3")}
 
+
+def _database_label(database: dict[str, object]) -> str:
+    """A file-name-safe name for one database, so that two stores (a scratch benchmark
+    database beside the real one) never write into each other's audit checkpoints."""
+    identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    stem = Path(str(database.get("NAME") or "store")).stem
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem)
+    return f"{readable}-{hashlib.sha256(identity.encode()).hexdigest()[:10]}"
+
+
 # The audit chain head is appended here after every commit, outside the database, so that
 # `msht audit verify` can tell a rewritten trail (msht.audit.checkpoints). In production put
 # it where the database account cannot write, and ship it to write-once storage.
 AUDIT_CHECKPOINT_FILE = Path(
-    os.environ.get("MSHT_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.log")
+    os.environ.get(
+        "MSHT_AUDIT_CHECKPOINT_FILE",
+        VAR_DIR / "audit" / f"{_database_label(DATABASES['default'])}.checkpoints",
+    )
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("linkage/", include("msht.linkage.urls")),
     path("statistics/", include("msht.analytics.urls")),
     path("hidden-figure/", include("msht.estimation.urls")),
+    path("fairness/", include("msht.fairness.urls")),
+    path("governance/", include("msht.governance.urls")),
 ]

@@ -64,3 +64,11 @@ def test_a_user_without_an_organisation_sees_no_organisation_dashboard() -> None
     user = UserFactory.create(role=Role.FIRST_RESPONDER, organisation=None)
 
     assert not can(user, Action.ORGANISATION_DASHBOARD_VIEW)
+
+
+def test_decision_monitoring_is_for_governance_and_competent_authority_assurers() -> None:
+    assert can(UserFactory.create(role=Role.GOVERNANCE), Action.FAIRNESS_VIEW)
+    assert can(QualityAssurerFactory.create(), Action.FAIRNESS_VIEW)
+    assert not can(UserFactory.create(role=Role.QUALITY_ASSURER), Action.FAIRNESS_VIEW)
+    for role in (Role.FIRST_RESPONDER, Role.DECISION_MAKER, Role.ANALYST, Role.INVESTIGATOR):
+        assert not can(UserFactory.create(role=role), Action.FAIRNESS_VIEW), role

@@ -60,6 +60,7 @@ class Action(StrEnum):
     ANALYTICS_REFRESH = "analytics.refresh"
     STATISTICS_PUBLISH = "statistics.publish"
     ORGANISATION_DASHBOARD_VIEW = "statistics.organisation_dashboard"
+    FAIRNESS_VIEW = "fairness.view"
 
 
 def _active(actor: Actor) -> bool:
@@ -255,6 +256,14 @@ def _may_view_organisation_dashboard(actor: Actor, obj: object | None) -> bool:
     return obj is None or getattr(obj, "pk", None) == getattr(actor, "organisation_id", None)
 
 
+def _may_monitor_decisions(actor: Actor, obj: object | None) -> bool:
+    """Decision monitoring is for governance and the competent authority's quality
+    assurers (issue 8): aggregates of decisions, no person's record."""
+    return _has_role(actor, Role.GOVERNANCE) or (
+        _has_role(actor, Role.QUALITY_ASSURER) and _in_competent_authority(actor)
+    )
+
+
 def _is_active(actor: Actor, obj: object | None) -> bool:
     """Any signed-in, active user (their own home page)."""
     return _active(actor)
@@ -291,6 +300,7 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.ANALYTICS_REFRESH: _is_analyst_or_administrator,
     Action.STATISTICS_PUBLISH: _is_analyst,
     Action.ORGANISATION_DASHBOARD_VIEW: _may_view_organisation_dashboard,
+    Action.FAIRNESS_VIEW: _may_monitor_decisions,
 }
 
 

@@ -1,0 +1,1 @@
+"""Decision monitoring: are decisions fair, consistent and on time."""
