@@ -62,13 +62,33 @@ def test_database_defaults_to_sqlite_under_var_and_follows_database_url(tmp_path
 
 def test_audit_checkpoint_file_defaults_under_var_and_follows_its_variable(tmp_path: Path) -> None:
     default = _settings_in_subprocess({"MSHT_VAR_DIR": str(tmp_path)}, "s.AUDIT_CHECKPOINT_FILE")
-    assert default.stdout.strip() == str(tmp_path / "audit" / "checkpoints.log")
+    path = Path(default.stdout.strip())
+    assert path.parent == tmp_path / "audit"
+    assert path.name.startswith("msht-")
+    assert path.suffix == ".checkpoints"
     chosen = tmp_path / "elsewhere" / "audit.log"
     moved = _settings_in_subprocess(
         {"MSHT_VAR_DIR": str(tmp_path), "MSHT_AUDIT_CHECKPOINT_FILE": str(chosen)},
         "s.AUDIT_CHECKPOINT_FILE",
     )
     assert moved.stdout.strip() == str(chosen)
+
+
+def test_each_database_gets_its_own_audit_checkpoint_file(tmp_path: Path) -> None:
+    """A scratch benchmark database must not write into the real store's checkpoints."""
+
+    def checkpoint_file(database_url: str) -> str:
+        env = {"MSHT_VAR_DIR": str(tmp_path), "DATABASE_URL": database_url}
+        return _settings_in_subprocess(env, "s.AUDIT_CHECKPOINT_FILE").stdout.strip()
+
+    files = {
+        checkpoint_file("postgres://u@db.example:5432/msht"),
+        checkpoint_file("postgres://u@db.example:5432/msht_api_bench"),
+        checkpoint_file("postgres://u@other.example:5432/msht"),
+        checkpoint_file(f"sqlite:///{tmp_path / 'msht.sqlite3'}"),
+    }
+    assert len(files) == 4
+    assert all(name.endswith(".checkpoints") for name in files)
 
 
 def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -12,8 +12,10 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -143,7 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_msht_{os.getpid()}.sqlite3")}
 
 
-def _database_label(database: dict[str, object]) -> str:
+def _database_label(database: Mapping[str, Any]) -> str:
     """A file-name-safe name for one database, so that two stores (a scratch benchmark
     database beside the real one) never write into each other's audit checkpoints."""
     identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
