@@ -162,3 +162,22 @@ def test_each_police_row_is_credited_to_its_force_and_an_unknown_force_quarantin
     bad = QuarantinedRow.objects.get()
     assert (bad.field, bad.value) == ("FORCE", "atlantis")
     assert "police-atlantis" in bad.reason
+
+
+def test_msht_quarantine_lists_and_resubmits_a_corrected_row(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = write_police(tmp_path / "police.csv", [police_row(5, SEX="Q")])
+    batch_ingest(None, source_code="police", path=path)
+    row = QuarantinedRow.objects.get()
+    listing = StringIO()
+    call_command("quarantine", stdout=listing)
+    assert "SEX" in listing.getvalue()
+    with pytest.raises(CommandError, match="not one of the values"):
+        call_command("quarantine", resubmit=row.pk, set=["SEX=W"], stdout=StringIO())
+    done = StringIO()
+    call_command("quarantine", resubmit=row.pk, set=["SEX=F"], stdout=done)
+    assert "loaded as record" in done.getvalue()
+    assert IngestedRecord.objects.get().fields["gender"] == "female"
