@@ -48,6 +48,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "Requests to reconsider a negative decision.",
             "decisions:reconsiderations",
         ),
+        HomeLink(
+            "Possible duplicate people",
+            "Decide whether two records describe the same person.",
+            "linkage:queue-persons",
+        ),
     ),
     Role.QUALITY_ASSURER: (
         HomeLink(
@@ -55,15 +60,30 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "Second-person checks of decisions.",
             "decisions:assurance-queue",
         ),
+        HomeLink(
+            "Possible duplicate people",
+            "Decide whether two records describe the same person.",
+            "linkage:queue-persons",
+        ),
     ),
     Role.INVESTIGATOR: (
         HomeLink("Submit intelligence", "Graded on the 3x5x2 model."),
         HomeLink("Suspects and networks", "Suspects linked across agencies."),
+        HomeLink(
+            "Possible duplicate suspects",
+            "Decide whether two records describe the same suspect.",
+            "linkage:queue-suspects",
+        ),
         HomeLink("Record a Pursue outcome", "Investigations, arrests, charges, convictions."),
     ),
     Role.ANALYST: (
         HomeLink("National statistics", "Quarterly tables with disclosure control."),
         HomeLink("Data quality", "Completeness and validity per source.", "quality:national"),
+        HomeLink(
+            "Record linkage",
+            "Linkage runs, their trained models and reviewers' precision.",
+            "linkage:runs",
+        ),
     ),
     Role.GOVERNANCE: (
         HomeLink("Performance indicators", "Per directorate and strand."),

@@ -1,0 +1,21 @@
+"""The reviewer's decision on a pair."""
+
+from __future__ import annotations
+
+from django import forms
+
+from msht.linkage.models import ClericalDecision
+
+DECISION_REQUIRED = "Select whether these records are the same person"
+
+
+class ClericalDecisionForm(forms.Form):
+    """Match or not a match: one question, two answers (GOV.UK radios)."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            (ClericalDecision.MATCH, "Yes, the same person"),
+            (ClericalDecision.NOT_MATCH, "No, different people"),
+        ],
+        error_messages={"required": DECISION_REQUIRED, "invalid_choice": DECISION_REQUIRED},
+    )

@@ -1,0 +1,207 @@
+"""Linkage pages: who may see runs and review pairs, the audited side-by-side view, and a
+decision kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from msht.accounts.models import Role, User
+from msht.audit.models import AuditEvent, AuditEventType
+from msht.intelligence.models import SuspectRecord
+from msht.linkage.forms import DECISION_REQUIRED
+from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind, LinkageRun
+from msht.referrals.models import PersonRecord
+from tests.accounts.factories import DecisionMakerFactory, OrganisationFactory, UserFactory
+from tests.referrals.factories import PersonRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+MODEL = {
+    "probability_two_random_records_match": 0.001,
+    "comparisons": [
+        {
+            "output_column_name": "name",
+            "comparison_description": "names",
+            "comparison_levels": [
+                {"sql_condition": "x is null", "is_null_level": True},
+                {"sql_condition": "a", "label_for_charts": "Same names", "m_probability": 0.6,
+                 "u_probability": 0.001},
+                {"sql_condition": "else", "label_for_charts": "All other", "m_probability": 0.4,
+                 "u_probability": 0.999},
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _run() -> LinkageRun:
+    now = timezone.now()
+    return LinkageRun.objects.create(
+        kind=LinkageKind.PERSONS,
+        engine="duckdb",
+        started_at=now - dt.timedelta(minutes=1),
+        finished_at=now,
+        upper_threshold=0.9,
+        lower_threshold=0.5,
+        model=MODEL,
+        counts={"records": 2, "pairs_scored": 1, "pairs_linked": 0, "pairs_for_review": 1},
+        metrics={"entities_before": 0, "entities_after": 2, "clerical": {"decided": 0}},
+        timings={"train": 1.0, "total": 2.0},
+    )
+
+
+def _person_pair() -> ClericalPair:
+    first = PersonRecordFactory.create(given_names="Ana", family_name="Popescu")
+    second = PersonRecordFactory.create(given_names="Anna", family_name="Popescu")
+    return ClericalPair.objects.create(
+        kind=LinkageKind.PERSONS,
+        record_l_id=first.pk,
+        record_r_id=second.pk,
+        run=_run(),
+        match_probability=0.7,
+        match_weight=1.2,
+        evidence=[{"comparison": "name", "level": "Names nearly the same", "match_weight": 7.0}],
+    )
+
+
+def test_anonymous_visitors_are_sent_to_sign_in() -> None:
+    response = Client().get(reverse("linkage:runs"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.ANALYST, 200), (Role.ADMINISTRATOR, 200), (Role.FIRST_RESPONDER, 403)],
+)
+def test_runs_are_for_analysts_and_administrators(role: Role, status: int) -> None:
+    run = _run()
+    client = _client(UserFactory.create(role=role))
+    assert client.get(reverse("linkage:runs")).status_code == status
+    assert client.get(reverse("linkage:run", args=[run.pk])).status_code == status
+
+
+def test_the_run_page_shows_the_match_weights_chart_and_its_table() -> None:
+    run = _run()
+    response = _client(UserFactory.create(role=Role.ANALYST)).get(
+        reverse("linkage:run", args=[run.pk])
+    )
+    page = response.content.decode()
+    assert 'data-testid="match-weights-chart"' in page
+    assert "<desc" in page
+    assert "Same names" in page
+    # log2(0.6 / 0.001) = 9.23
+    assert "9.23" in page
+    # The chart is drawn by the server: no script, no inline style.
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main
+    assert "style=" not in main
+
+
+def test_decision_makers_review_person_pairs_but_not_suspect_pairs() -> None:
+    client = _client(DecisionMakerFactory.create())
+    assert client.get(reverse("linkage:queue-persons")).status_code == 200
+    assert client.get(reverse("linkage:queue-suspects")).status_code == 403
+
+
+def test_investigators_review_suspect_pairs_but_not_person_pairs() -> None:
+    client = _client(UserFactory.create(role=Role.INVESTIGATOR))
+    assert client.get(reverse("linkage:queue-suspects")).status_code == 200
+    assert client.get(reverse("linkage:queue-persons")).status_code == 403
+
+
+def test_an_analyst_cannot_see_a_pair_of_victims() -> None:
+    pair = _person_pair()
+    client = _client(UserFactory.create(role=Role.ANALYST))
+    assert client.get(reverse("linkage:pair", args=[pair.pk])).status_code == 403
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.RECORD_VIEWED).exists()
+
+
+def test_viewing_a_pair_shows_both_records_and_audits_each_read() -> None:
+    pair = _person_pair()
+    reviewer = DecisionMakerFactory.create()
+    response = _client(reviewer).get(reverse("linkage:pair", args=[pair.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ana" in page
+    assert "Anna" in page
+    assert "Names nearly the same" in page
+    viewed = AuditEvent.objects.filter(
+        event_type=AuditEventType.RECORD_VIEWED, actor_id=reviewer.pk
+    ).values_list("object_id", flat=True)
+    assert sorted(viewed) == sorted([str(pair.record_l_id), str(pair.record_r_id)])
+
+
+def test_a_decision_is_saved_audited_and_the_pair_leaves_the_queue() -> None:
+    pair = _person_pair()
+    reviewer = DecisionMakerFactory.create()
+    client = _client(reviewer)
+    response = client.post(reverse("linkage:pair", args=[pair.pk]), {"decision": "not_match"})
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.decision == ClericalDecision.NOT_MATCH
+    assert pair.reviewer == reviewer
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.CLERICAL_DECISION, object_id=str(pair.pk)
+    ).exists()
+    queue = client.get(reverse("linkage:queue-persons")).content.decode()
+    assert "0 pairs waiting" in queue
+
+
+def test_a_decision_must_be_chosen() -> None:
+    pair = _person_pair()
+    response = _client(DecisionMakerFactory.create()).post(
+        reverse("linkage:pair", args=[pair.pk]), {}
+    )
+    assert response.status_code == 400
+    assert DECISION_REQUIRED in response.content.decode()
+
+
+def test_a_decided_pair_cannot_be_decided_again() -> None:
+    pair = _person_pair()
+    _client(DecisionMakerFactory.create()).post(
+        reverse("linkage:pair", args=[pair.pk]), {"decision": "match"}
+    )
+    response = _client(DecisionMakerFactory.create()).post(
+        reverse("linkage:pair", args=[pair.pk]), {"decision": "not_match"}
+    )
+    assert response.status_code == 409
+    pair.refresh_from_db()
+    assert pair.decision == ClericalDecision.MATCH
+
+
+def test_an_investigator_decides_a_suspect_pair() -> None:
+    organisation = OrganisationFactory.create()
+    first, second = (
+        SuspectRecord.objects.create(source_organisation=organisation, given_names=name)
+        for name in ("Kamaran", "Kamran")
+    )
+    pair = ClericalPair.objects.create(
+        kind=LinkageKind.SUSPECTS,
+        record_l_id=first.pk,
+        record_r_id=second.pk,
+        match_probability=0.6,
+        match_weight=0.5,
+    )
+    client = _client(UserFactory.create(role=Role.INVESTIGATOR))
+    assert client.get(reverse("linkage:pair", args=[pair.pk])).status_code == 200
+    response = client.post(reverse("linkage:pair", args=[pair.pk]), {"decision": "match"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("linkage:queue-suspects")
+
+
+def test_a_pair_whose_record_is_gone_is_not_found() -> None:
+    pair = _person_pair()
+    PersonRecord.objects.filter(pk=pair.record_r_id).delete()
+    response = _client(DecisionMakerFactory.create()).get(reverse("linkage:pair", args=[pair.pk]))
+    assert response.status_code == 404
