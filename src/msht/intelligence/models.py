@@ -177,3 +177,75 @@ class PursueOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_type_display()} ({self.occurred_on})"
+
+
+class NetworkRun(models.Model):
+    """One build of the perpetrator network graph (``msht networks``), kept for the pages."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict, help_text="Nodes, edges, networks, suspects ranked.")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"network run {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CandidateNetwork(models.Model):
+    """A connected component of the graph that holds a suspect: a candidate network.
+
+    Members are node keys (``suspect:entity-...``, ``victim:record-...``, ``phone:...``),
+    pseudonymous by construction; pages resolve suspects the reader may see.
+    """
+
+    run = models.ForeignKey(NetworkRun, on_delete=models.CASCADE, related_name="networks")
+    number = models.PositiveIntegerField(help_text="1 is the largest network of the run.")
+    suspects = models.JSONField(default=list)
+    victims = models.JSONField(default=list)
+    others = models.JSONField(default=list, help_text="Phones, addresses, vehicles, organisations.")
+    communities = models.JSONField(default=list)
+    edges = models.JSONField(default=list, help_text="Pairs of node keys, for the graph page.")
+    referral_count = models.PositiveIntegerField(default=0)
+    has_pursue_activity = models.BooleanField(default=False)
+    organisations_met = models.JSONField(
+        default=list,
+        help_text="Codes of the organisations that referred its victims or recorded its suspects.",
+    )
+
+    class Meta:
+        ordering = ("run", "number")
+        constraints = [
+            models.UniqueConstraint(fields=("run", "number"), name="one_number_per_network_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"network {self.number} of run {self.run_id}"
+
+
+class SuspectRanking(models.Model):
+    """A suspect's place in the run's ranking: victims reached, then centrality."""
+
+    network = models.ForeignKey(CandidateNetwork, on_delete=models.CASCADE, related_name="rankings")
+    position = models.PositiveIntegerField()
+    suspect = models.CharField(max_length=80, help_text="The suspect's node key.")
+    entity = models.ForeignKey(
+        SuspectEntity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    record = models.ForeignKey(
+        SuspectRecord,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when linkage has not placed the suspect: the one record it is.",
+    )
+    centrality = models.FloatField()
+    degree = models.PositiveIntegerField()
+    victims_connected = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.suspect}"

@@ -1,0 +1,1 @@
+"""Perpetrator network analysis (no Django)."""

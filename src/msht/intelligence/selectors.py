@@ -1,0 +1,195 @@
+"""Reads of the Pursue strand: the evidence that builds the perpetrator network graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from django.db.models import QuerySet
+
+from msht.accounts.models import Directorate, Organisation
+from msht.accounts.rules import Action, Actor, require
+from msht.intelligence.engine.networks import (
+    NodeKind,
+    node,
+    normalise_address,
+    normalise_organisation,
+    normalise_phone,
+    normalise_vehicle,
+)
+from msht.intelligence.models import (
+    CandidateNetwork,
+    IntelligenceReport,
+    NetworkRun,
+    PursueOutcome,
+    SuspectRanking,
+    SuspectRecord,
+)
+from msht.referrals.models import Referral
+
+CHUNK = 5000
+
+
+def _suspect(record_id: int, entity_id: Any) -> str:
+    """A linked suspect is its entity; one linkage has not placed is its own record."""
+    key = f"entity-{entity_id}" if entity_id is not None else f"record-{record_id}"
+    return node(NodeKind.SUSPECT, key)
+
+
+def _victim(record_id: int, entity_id: Any) -> str:
+    key = f"entity-{entity_id}" if entity_id is not None else f"record-{record_id}"
+    return node(NodeKind.VICTIM, key)
+
+
+def _address_text(address: Any) -> str:
+    if isinstance(address, dict):
+        return " ".join(str(address.get(part) or "") for part in ("lines", "town", "postcode"))
+    return str(address)
+
+
+def _things(phones: list[Any], addresses: list[Any], vehicles: list[Any]) -> list[str]:
+    found = [node(NodeKind.PHONE, normalise_phone(str(p))) for p in phones if str(p).strip()]
+    found += [
+        node(NodeKind.ADDRESS, normalise_address(_address_text(a)))
+        for a in addresses
+        if _address_text(a).strip()
+    ]
+    found += [node(NodeKind.VEHICLE, normalise_vehicle(str(v))) for v in vehicles if str(v).strip()]
+    return found
+
+
+def network_edges() -> Iterator[tuple[str, str]]:
+    """Every pair of things recorded together, from suspect records and intelligence.
+
+    For the pipeline (``msht networks``), not for a person's screen: the nodes are
+    pseudonymous keys, never names.
+    """
+    suspects = SuspectRecord.objects.values_list(
+        "id", "entity_id", "phone_numbers", "addresses", "vehicles"
+    )
+    for record_id, entity_id, phones, addresses, vehicles in suspects.iterator(CHUNK):
+        suspect = _suspect(record_id, entity_id)
+        for thing in _things(phones, addresses, vehicles):
+            yield suspect, thing
+    victims_of_suspects = SuspectRecord.linked_referrals.through.objects.values_list(
+        "suspectrecord_id",
+        "suspectrecord__entity_id",
+        "referral__person_record_id",
+        "referral__person_record__entity_id",
+    )
+    for suspect_id, suspect_entity, person_id, person_entity in victims_of_suspects.iterator(CHUNK):
+        yield _suspect(suspect_id, suspect_entity), _victim(person_id, person_entity)
+    yield from _intelligence_edges()
+
+
+def _intelligence_edges() -> Iterator[tuple[str, str]]:
+    reports = IntelligenceReport.objects.prefetch_related("suspects", "persons")
+    for report in reports.iterator(CHUNK):
+        named = [_suspect(s.pk, s.entity_id) for s in report.suspects.all()]
+        named += [_victim(p.pk, p.entity_id) for p in report.persons.all()]
+        named += _things(report.phone_numbers, report.addresses, report.vehicles)
+        named += [
+            node(NodeKind.ORGANISATION, normalise_organisation(str(name)))
+            for name in report.organisations_named
+            if str(name).strip()
+        ]
+        yield from combinations(named, 2)
+
+
+def referral_count_by_person() -> dict[str, int]:
+    """How many referrals each victim node has (for the missed-opportunity report)."""
+    counts: dict[str, int] = {}
+    rows = Referral.objects.values_list("person_record_id", "person_record__entity_id")
+    for record_id, entity_id in rows.iterator(CHUNK):
+        name = _victim(record_id, entity_id)
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def organisations_by_node() -> dict[str, set[str]]:
+    """Who met each victim and suspect: the referring organisation, the recording agency."""
+    met: dict[str, set[str]] = {}
+    referrals = Referral.objects.values_list(
+        "person_record_id", "person_record__entity_id", "first_responder_organisation__code"
+    )
+    for record_id, entity_id, code in referrals.iterator(CHUNK):
+        met.setdefault(_victim(record_id, entity_id), set()).add(code)
+    suspects = SuspectRecord.objects.values_list("id", "entity_id", "source_organisation__code")
+    for record_id, entity_id, code in suspects.iterator(CHUNK):
+        met.setdefault(_suspect(record_id, entity_id), set()).add(code)
+    return met
+
+
+def suspects_with_pursue_activity() -> set[str]:
+    """Suspect nodes with any Pursue outcome recorded against one of their records."""
+    rows = PursueOutcome.objects.filter(suspect_record__isnull=False).values_list(
+        "suspect_record_id", "suspect_record__entity_id"
+    )
+    return {_suspect(record_id, entity_id) for record_id, entity_id in rows.iterator(CHUNK)}
+
+
+def suspect_node_targets() -> dict[str, tuple[str | None, int | None]]:
+    """Each suspect node's entity id, or its one record's id when linkage has not placed it."""
+    targets: dict[str, tuple[str | None, int | None]] = {}
+    for record_id, entity_id in SuspectRecord.objects.values_list("id", "entity_id").iterator(
+        CHUNK
+    ):
+        name = _suspect(record_id, entity_id)
+        targets[name] = (str(entity_id), None) if entity_id is not None else (None, record_id)
+    return targets
+
+
+@dataclass(frozen=True)
+class MissedOpportunity:
+    network: CandidateNetwork
+    directorates: tuple[str, ...]
+
+
+def network_run_latest(actor: Actor) -> NetworkRun | None:
+    """The newest network build (investigators only: it names suspects by key)."""
+    require(actor, Action.SUSPECT_VIEW)
+    return NetworkRun.objects.first()
+
+
+def network_list(actor: Actor, run: NetworkRun) -> QuerySet[CandidateNetwork]:
+    require(actor, Action.SUSPECT_VIEW)
+    return run.networks.all()
+
+
+def network_missed_opportunities(
+    actor: Actor | None, run: NetworkRun, *, minimum_referrals: int
+) -> list[MissedOpportunity]:
+    """Networks whose victims were referred ``minimum_referrals`` times or more and against
+    whose suspects nothing has been recorded, with the directorates that met them."""
+    if actor is not None:
+        require(actor, Action.SUSPECT_VIEW)
+    missed = run.networks.filter(
+        has_pursue_activity=False, referral_count__gte=minimum_referrals
+    ).order_by("-referral_count", "number")
+    labels = dict(Directorate.choices)
+    directorate_of = {
+        code: labels[directorate]
+        for code, directorate in Organisation.objects.exclude(directorate="").values_list(
+            "code", "directorate"
+        )
+    }
+    return [
+        MissedOpportunity(
+            network,
+            tuple(
+                sorted(
+                    {directorate_of[c] for c in network.organisations_met if c in directorate_of}
+                )
+            ),
+        )
+        for network in missed
+    ]
+
+
+def suspect_ranking_list(actor: Actor | None, run: NetworkRun) -> QuerySet[SuspectRanking]:
+    """The run's suspects, those reaching most victims first."""
+    if actor is not None:
+        require(actor, Action.SUSPECT_VIEW)
+    return SuspectRanking.objects.filter(network__run=run).select_related("network")
