@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from msht.accounts.models import Organisation, Role
@@ -31,9 +33,48 @@ class Indicator(models.Model):
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="indicators")
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    amber_margin = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="How far on the wrong side of the target a value is amber rather than red.",
+    )
+
+    class Meta:
+        ordering = ("strand", "code")
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value for one quarter, nationally or for one breakdown (a directorate
+    or a data source), stored when computed so that the trend is of real past values."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = models.CharField(max_length=6, help_text="A quarter, such as 2024Q3.")
+    breakdown = models.CharField(
+        max_length=80, blank=True, help_text="Empty for the national value; else what it is of."
+    )
+    breakdown_label = models.CharField(max_length=200, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.BigIntegerField(null=True, blank=True)
+    denominator = models.BigIntegerField(null=True, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Why there is no value, or what it rests on."
+    )
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("indicator", "breakdown", "period")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("indicator", "period", "breakdown"), name="one_value_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.breakdown or 'national'}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -58,6 +99,9 @@ class DeliveryPlanItem(models.Model):
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_STARTED
     )
 
+    class Meta:
+        ordering = ("strand", "due_on", "pk")
+
     def __str__(self) -> str:
         return self.title
 
@@ -71,6 +115,9 @@ class InspectionReport(models.Model):
     response_due_on = models.DateField()
     published_on = models.DateField(null=True, blank=True)
     rules_version = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("-received_on", "pk")
 
     def __str__(self) -> str:
         return self.title
@@ -93,6 +140,7 @@ class Recommendation(models.Model):
     response = models.CharField(max_length=24, choices=ResponseKind.choices, blank=True)
     response_text = models.TextField(blank=True)
     responded_on = models.DateField(null=True, blank=True)
+    addressed_to = models.ManyToManyField(Organisation, blank=True, related_name="+")
 
     class Meta:
         ordering = ("report", "number")
@@ -104,6 +152,12 @@ class Recommendation(models.Model):
         return f"{self.report} recommendation {self.number}"
 
 
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+
+
 class Action(models.Model):
     """An action that delivers an accepted recommendation, with an owner and a deadline."""
 
@@ -113,10 +167,66 @@ class Action(models.Model):
     description = models.TextField()
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    evidence = models.TextField(blank=True, help_text="What shows the action is done.")
     completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("due_on", "pk")
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Past its deadline on ``day`` and not completed by then."""
+        done = self.completed_on is not None and self.completed_on <= day
+        return self.due_on < day and not done
+
+
+class RaciRole(models.TextChoices):
+    RESPONSIBLE = "R", "Responsible"
+    ACCOUNTABLE = "A", "Accountable"
+    CONSULTED = "C", "Consulted"
+    INFORMED = "I", "Informed"
+
+
+class RaciAssignment(models.Model):
+    """What an organisation or directorate is for one strand: responsible, accountable,
+    consulted or informed (the roles and responsibilities matrix)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=1, choices=RaciRole.choices)
+
+    class Meta:
+        ordering = ("strand", "organisation")
+        constraints = [
+            models.UniqueConstraint(fields=("organisation", "strand"), name="one_raci_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.strand}: {self.role}"
+
+
+class RaciChange(models.Model):
+    """One change to a cell of the matrix: who changed what, from what, when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="+")
+    previous_role = models.CharField(max_length=1, choices=RaciRole.choices, blank=True)
+    new_role = models.CharField(max_length=1, choices=RaciRole.choices, blank=True)
+    changed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-changed_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.strand}: {self.previous_role} -> {self.new_role}"
 
 
 class Competency(models.Model):
@@ -150,6 +260,9 @@ class TrainingRecord(models.Model):
     )
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("user", "competency", "-completed_on")
 
     def __str__(self) -> str:
         return f"{self.user} {self.competency} {self.completed_on}"

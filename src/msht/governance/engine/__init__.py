@@ -1,0 +1,1 @@
+"""Governance computing that needs no Django: quarters, red/amber/green, SVG charts, the PDF."""
