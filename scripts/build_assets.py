@@ -1,4 +1,4 @@
-"""Copy GOV.UK Frontend and MOJ Frontend from node_modules into src/msht/static/vendor/.
+"""Copy GOV.UK Frontend, MOJ Frontend and Cytoscape.js into src/msht/static/vendor/.
 
 Run after ``npm ci`` (``make assets`` does both). The packages' CSS refers to its fonts and
 images as ``/assets/...`` (their default asset path); each copy is rewritten to the relative
@@ -29,6 +29,7 @@ class Package:
     dist: Path
     target: str
     files: tuple[str, ...]
+    has_assets: bool = True  # fonts and images in an assets/ folder beside the files
 
 
 PACKAGES = (
@@ -53,6 +54,14 @@ PACKAGES = (
             "moj-frontend.min.js",
             "moj-frontend.min.js.map",
         ),
+    ),
+    # The interactive network graph on investigators' pages (a table is always beside it).
+    Package(
+        name="cytoscape",
+        dist=NODE_MODULES / "cytoscape" / "dist",
+        target="cytoscape",
+        files=("cytoscape.min.js",),
+        has_assets=False,
     ),
 )
 
@@ -79,7 +88,8 @@ def _copy_package(package: Package) -> int:
             )
         else:
             shutil.copy2(source, target / name)
-    shutil.copytree(package.dist / "assets", target / "assets")
+    if package.has_assets:
+        shutil.copytree(package.dist / "assets", target / "assets")
     return sum(1 for path in target.rglob("*") if path.is_file())
 
 
