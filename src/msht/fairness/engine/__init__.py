@@ -1,0 +1,1 @@
+"""The computing of decision monitoring: no Django, tables in and reports out."""
