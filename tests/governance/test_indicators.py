@@ -39,7 +39,7 @@ def _by_breakdown(readings: list[indicators.Reading]) -> dict[str, Decimal | Non
 
 
 def _rg(referred_on: dt.date, decided_on: dt.date) -> None:
-    PositiveRgDecisionFactory(
+    PositiveRgDecisionFactory.create(
         referral__referred_on=referred_on, started_on=referred_on, decided_on=decided_on
     )
 
@@ -67,13 +67,13 @@ def test_rg_within_target_says_no_data_when_there_were_no_decisions() -> None:
 def test_median_days_to_cg_is_over_cg_decisions_made_in_the_quarter() -> None:
     for days in (100, 200, 400):
         decided_on = dt.date(2024, 8, 1)
-        PendingCgDecisionFactory(
+        PendingCgDecisionFactory.create(
             referral__referred_on=decided_on - dt.timedelta(days=days),
             started_on=decided_on - dt.timedelta(days=days - 40),
             outcome=DecisionOutcome.POSITIVE,
             decided_on=decided_on,
         )
-    PendingCgDecisionFactory(  # still pending: not counted
+    PendingCgDecisionFactory.create(  # still pending: not counted
         referral__referred_on=dt.date(2023, 1, 1), started_on=dt.date(2023, 2, 1)
     )
 
@@ -86,16 +86,20 @@ def test_median_days_to_cg_is_over_cg_decisions_made_in_the_quarter() -> None:
 def test_referrals_are_counted_per_directorate_leaving_out_drafts_and_other_quarters() -> None:
     border_force, ukvi = _organisation("border-force"), _organisation("ukvi")
     for _ in range(3):
-        ReferralFactory(first_responder_organisation=border_force, referred_on=dt.date(2024, 8, 5))
-    ReferralFactory(first_responder_organisation=ukvi, referred_on=dt.date(2024, 9, 30))
-    ReferralFactory(first_responder_organisation=border_force, referred_on=dt.date(2024, 6, 30))
-    ReferralFactory(
+        ReferralFactory.create(
+            first_responder_organisation=border_force, referred_on=dt.date(2024, 8, 5)
+        )
+    ReferralFactory.create(first_responder_organisation=ukvi, referred_on=dt.date(2024, 9, 30))
+    ReferralFactory.create(
+        first_responder_organisation=border_force, referred_on=dt.date(2024, 6, 30)
+    )
+    ReferralFactory.create(
         first_responder_organisation=border_force,
         referred_on=dt.date(2024, 8, 5),
         status=ReferralStatus.DRAFT,
         reference="DRAFT-GOV-1",
     )
-    ReferralFactory(referred_on=dt.date(2024, 8, 5))  # a police force: no directorate
+    ReferralFactory.create(referred_on=dt.date(2024, 8, 5))  # a police force: no directorate
 
     values = _by_breakdown(indicators.referrals_by_directorate(Q3, AFTER_Q3))
 
@@ -184,7 +188,10 @@ def _run(day: dt.datetime, source: Source, figures: list[tuple[str, str, float]]
 
 def test_data_quality_score_is_the_mean_of_the_share_dimensions_of_the_quarters_last_run() -> None:
     source = Source.objects.create(
-        code="police", name="Police export", organisation=OrganisationFactory(), mapping_version="x"
+        code="police",
+        name="Police export",
+        organisation=OrganisationFactory.create(),
+        mapping_version="x",
     )
     august = timezone.make_aware(dt.datetime(2024, 8, 1, 12))  # noqa: DTZ001
     _run(august - dt.timedelta(days=70), source, [(Dimension.COMPLETENESS, "a", 0.1)])  # Q2
@@ -208,15 +215,15 @@ def test_data_quality_score_is_the_mean_of_the_share_dimensions_of_the_quarters_
 def test_overdue_inspection_actions_are_counted_at_the_end_of_the_quarter() -> None:
     border_force = _organisation("border-force")
     enforcement = _organisation("immigration-enforcement")
-    OpenActionFactory(owner=border_force, due_on=dt.date(2024, 8, 1))  # overdue
-    OpenActionFactory(
+    OpenActionFactory.create(owner=border_force, due_on=dt.date(2024, 8, 1))  # overdue
+    OpenActionFactory.create(
         owner=border_force, due_on=dt.date(2024, 8, 1), completed_on=dt.date(2024, 7, 30)
     )
     # Completed only after the quarter ended: overdue at its end.
-    OpenActionFactory(
+    OpenActionFactory.create(
         owner=enforcement, due_on=dt.date(2024, 8, 1), completed_on=dt.date(2024, 10, 5)
     )
-    OpenActionFactory(owner=border_force, due_on=dt.date(2024, 10, 10))  # not yet due
+    OpenActionFactory.create(owner=border_force, due_on=dt.date(2024, 10, 10))  # not yet due
 
     values = _by_breakdown(indicators.overdue_inspection_actions(Q3, AFTER_Q3))
 
@@ -230,10 +237,14 @@ def test_overdue_inspection_actions_are_counted_at_the_end_of_the_quarter() -> N
 
 def test_late_inspection_responses_count_late_and_still_awaited_responses() -> None:
     InspectionReport.objects.all().delete()  # the example the migrations load: a world of our own
-    InspectionReportFactory(received_on=dt.date(2024, 1, 1), published_on=dt.date(2024, 3, 10))
-    InspectionReportFactory(received_on=dt.date(2024, 1, 1), published_on=dt.date(2024, 2, 20))
-    InspectionReportFactory(received_on=dt.date(2024, 6, 1))  # due 27 July, still awaited
-    InspectionReportFactory(received_on=dt.date(2024, 9, 1))  # due after the quarter
+    InspectionReportFactory.create(
+        received_on=dt.date(2024, 1, 1), published_on=dt.date(2024, 3, 10)
+    )
+    InspectionReportFactory.create(
+        received_on=dt.date(2024, 1, 1), published_on=dt.date(2024, 2, 20)
+    )
+    InspectionReportFactory.create(received_on=dt.date(2024, 6, 1))  # due 27 July, still awaited
+    InspectionReportFactory.create(received_on=dt.date(2024, 9, 1))  # due after the quarter
 
     [reading] = indicators.late_inspection_responses(Q3, AFTER_Q3)
 
@@ -241,7 +252,7 @@ def test_late_inspection_responses_count_late_and_still_awaited_responses() -> N
 
 
 def test_a_quarter_still_running_is_read_up_to_today() -> None:
-    OpenActionFactory(owner=_organisation("ukvi"), due_on=dt.date(2024, 8, 10))
+    OpenActionFactory.create(owner=_organisation("ukvi"), due_on=dt.date(2024, 8, 10))
 
     early = _by_breakdown(indicators.overdue_inspection_actions(Q3, dt.date(2024, 8, 1)))
     late = _by_breakdown(indicators.overdue_inspection_actions(Q3, dt.date(2024, 8, 20)))
@@ -250,11 +261,11 @@ def test_a_quarter_still_running_is_read_up_to_today() -> None:
 
 
 def test_computing_stores_every_indicator_for_the_period_and_keeps_other_periods() -> None:
-    ReferralFactory(
+    ReferralFactory.create(
         first_responder_organisation=_organisation("ukvi"), referred_on=dt.date(2024, 4, 5)
     )
     indicator_values_compute(None, period=Q3.previous(), as_of=AFTER_Q3)
-    ReferralFactory(
+    ReferralFactory.create(
         first_responder_organisation=_organisation("ukvi"), referred_on=dt.date(2024, 4, 6)
     )
 
@@ -273,7 +284,7 @@ def test_computing_stores_every_indicator_for_the_period_and_keeps_other_periods
 
 
 def test_the_rg_stage_filter_leaves_out_cg_decisions() -> None:
-    PendingCgDecisionFactory(
+    PendingCgDecisionFactory.create(
         referral__referred_on=dt.date(2024, 1, 1),
         started_on=dt.date(2024, 2, 1),
         outcome=DecisionOutcome.POSITIVE,
