@@ -55,7 +55,7 @@ class IngestResult:
         """The figures ``msht ingest --json`` prints."""
         return {
             "batch": self.batch.pk,
-            "source": self.batch.source_id and self.batch.source.code,
+            "source": self.batch.source.code,
             "state": self.batch.state,
             "rows": self.counts.rows,
             "loaded": self.counts.loaded,
