@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import duckdb
 import pytest
+from django.utils import timezone
 
 from msht.audit.models import AuditEvent, AuditEventType
+from msht.linkage.engine import (
+    DuckDBBackend,
+    Thresholds,
+    TrainingPlan,
+    link,
+    prepare_records,
+    worldfiles,
+)
+from msht.linkage.models import LinkageKind, LinkageRun
 from msht.referrals.duplicates import (
     dates_of_birth_compatible,
     duplicate_candidates_for,
@@ -14,6 +28,7 @@ from msht.referrals.duplicates import (
 )
 from msht.referrals.models import PersonRecord
 from msht.referrals.services import referral_submit
+from msht.synth.engine import generate_world
 from tests.accounts.factories import DecisionMakerFactory, UserFactory
 from tests.referrals.factories import PersonRecordFactory, complete_answers
 
@@ -131,3 +146,91 @@ def test_other_roles_see_no_candidates() -> None:
     referral = referral_submit(UserFactory.create(), answers=complete_answers(given_names="Ana"))
     assert duplicate_candidates_for(UserFactory.create(role="analyst"), referral) == []
     assert duplicate_candidates_for(UserFactory.create(), referral) == []
+
+
+# With a saved linkage model: candidates from SQL, scored with its Fellegi-Sunter weights.
+
+
+@pytest.fixture(scope="module")
+def person_model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A person model trained by the linkage engine on a small synthetic world."""
+    world = tmp_path_factory.mktemp("world")
+    generate_world(world, referrals=1500, seed=3)
+    connection = duckdb.connect()
+    prepare_records(connection, worldfiles.referral_records(world))
+    result = link(
+        DuckDBBackend(connection),
+        thresholds=Thresholds(),
+        plan=TrainingPlan(max_pairs_for_u=1e6),
+    )
+    return result.model
+
+
+def _save_run(model: dict[str, Any]) -> LinkageRun:
+    now = timezone.now()
+    return LinkageRun.objects.create(
+        kind=LinkageKind.PERSONS,
+        engine="duckdb",
+        started_at=now,
+        finished_at=now,
+        upper_threshold=0.9,
+        lower_threshold=0.5,
+        model=model,
+    )
+
+
+@pytest.mark.django_db
+def test_with_a_model_a_transliterated_name_with_a_slipped_date_is_a_duplicate(
+    person_model: dict[str, Any],
+) -> None:
+    _save_run(person_model)
+    existing = PersonRecordFactory.create(
+        given_names="Mohammed",
+        family_name="Haidari",
+        birth_year=1990,
+        birth_month=5,
+        birth_day=12,
+        phone_numbers=["07700 900123"],
+        passport_number="",
+    )
+    # Born the same year with the same initial, but nothing else in common.
+    PersonRecordFactory.create(given_names="Mariam", family_name="Hussein", birth_year=1990)
+    started = time.perf_counter()
+    referral = referral_submit(
+        UserFactory.create(),
+        answers=complete_answers(
+            given_names="Muhammad",
+            family_name="Haydari",
+            birth_year=1990,
+            birth_month=12,
+            birth_day=5,
+            phone_numbers=["+447700900123"],
+        ),
+    )
+    print(f"\nsubmission with model scoring: {time.perf_counter() - started:.3f} s")
+    assert referral.possible_duplicate_count == 1
+    assert duplicate_candidates_for(DecisionMakerFactory.create(), referral) == [existing]
+
+
+@pytest.mark.django_db
+def test_with_a_model_the_same_common_name_born_decades_apart_is_not_a_duplicate(
+    person_model: dict[str, Any],
+) -> None:
+    _save_run(person_model)
+    PersonRecordFactory.create(
+        given_names="Ana Maria", family_name="Popescu", birth_year=1961, birth_month=7, birth_day=2
+    )
+    referral = referral_submit(UserFactory.create(), answers=complete_answers())
+    assert referral.possible_duplicate_count == 0
+
+
+@pytest.mark.django_db
+def test_with_a_model_a_shared_passport_makes_a_duplicate(person_model: dict[str, Any]) -> None:
+    _save_run(person_model)
+    PersonRecordFactory.create(
+        given_names="Ana", family_name="Popescu", birth_year=1994, passport_number="RO1234567"
+    )
+    referral = referral_submit(
+        UserFactory.create(), answers=complete_answers(passport_number="ro 1234567")
+    )
+    assert referral.possible_duplicate_count == 1

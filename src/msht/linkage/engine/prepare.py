@@ -46,10 +46,11 @@ create or replace macro msht_identifier(s) as nullif(
 create or replace macro msht_phone(s) as nullif(regexp_replace(
     regexp_replace(regexp_replace(coalesce(s, ''), '[^0-9]+', '', 'g'),
         '^0044', '0'), '^44([0-9]{10})$', '0\1'), '');
+create or replace macro msht_address_street(s) as regexp_replace(lower(coalesce(s, '')),
+    '^\s*(flat|apartment|room|unit)\s+[a-z0-9]+\s*,?\s*', '');
 create or replace macro msht_address_key(s) as nullif(trim(
-    coalesce(regexp_extract(lower(s), '([0-9]+[a-z]?)', 1), '') || ' ' ||
-    coalesce(regexp_extract(regexp_replace(lower(s), '^\s*(flat|apartment|room|unit)\s+\w+\s*,?',
-        '', 'g'), '[0-9]+[a-z]?\s+([a-z]+)', 1), '')), '');
+    coalesce(regexp_extract(msht_address_street(s), '([0-9]+[a-z]?)', 1), '') || ' ' ||
+    coalesce(regexp_extract(msht_address_street(s), '[0-9]+[a-z]?\s+([a-z]+)', 1), '')), '');
 """
 
 _PREPARE = """
@@ -71,9 +72,14 @@ with raw as (
         msht_identifier(identifier_2) as identifier_2,
         msht_identifier(identifier_3) as identifier_3,
         coalesce(from_json(phones_json, '["VARCHAR"]'), []) as phone_list,
-        coalesce(from_json(addresses_json,
-            '[{"lines": "VARCHAR", "town": "VARCHAR", "postcode": "VARCHAR"}]'), [])
-            as address_list
+        -- An address is an object (lines, town, postcode) or, as typed in a form, one string.
+        list_transform(coalesce(from_json(addresses_json, '["JSON"]'), []), lambda a:
+            case when json_type(a) = 'VARCHAR' then {
+                'lines': a ->> '$', 'town': null::varchar,
+                'postcode': nullif(regexp_extract(upper(a ->> '$'),
+                    '([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})', 1), '')}
+            else {'lines': a ->> 'lines', 'town': a ->> 'town', 'postcode': a ->> 'postcode'}
+            end) as address_list
     from raw_records
 ),
 named as (
