@@ -244,6 +244,14 @@ class RaciMatrix:
     def role_of(self, organisation: Organisation, strand: Strand) -> str:
         return self.cells.get((organisation.pk, strand.pk), "")
 
+    @property
+    def rows(self) -> list[tuple[Organisation, list[str]]]:
+        """Each organisation with its role letter per strand, in the strands' order."""
+        return [
+            (organisation, [self.role_of(organisation, strand) for strand in self.strands])
+            for organisation in self.organisations
+        ]
+
 
 HISTORY_SHOWN = 50
 
