@@ -86,8 +86,21 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         ),
     ),
     Role.GOVERNANCE: (
-        HomeLink("Performance indicators", "Per directorate and strand."),
-        HomeLink("Inspection recommendations", "Responses and actions against deadlines."),
+        HomeLink(
+            "Performance indicators", "Per directorate and strand.", "governance:indicators"
+        ),
+        HomeLink(
+            "Inspection recommendations",
+            "Responses and actions against deadlines.",
+            "governance:recommendations",
+        ),
+        HomeLink("Delivery plan", "Objectives and milestones per strand.", "governance:plan"),
+        HomeLink(
+            "Roles and responsibilities",
+            "Who is responsible and accountable for each strand.",
+            "governance:raci",
+        ),
+        HomeLink("Skills gaps", "Training required per role, and what lapses.", "governance:skills"),
         HomeLink(
             "Overdue decisions",
             "Reasonable Grounds and Conclusive Grounds decisions past their targets.",
