@@ -86,9 +86,7 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         ),
     ),
     Role.GOVERNANCE: (
-        HomeLink(
-            "Performance indicators", "Per directorate and strand.", "governance:indicators"
-        ),
+        HomeLink("Performance indicators", "Per directorate and strand.", "governance:indicators"),
         HomeLink(
             "Inspection recommendations",
             "Responses and actions against deadlines.",
@@ -100,7 +98,9 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "Who is responsible and accountable for each strand.",
             "governance:raci",
         ),
-        HomeLink("Skills gaps", "Training required per role, and what lapses.", "governance:skills"),
+        HomeLink(
+            "Skills gaps", "Training required per role, and what lapses.", "governance:skills"
+        ),
         HomeLink(
             "Overdue decisions",
             "Reasonable Grounds and Conclusive Grounds decisions past their targets.",
