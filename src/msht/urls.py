@@ -14,4 +14,5 @@ urlpatterns = [
     path("hidden-figure/", include("msht.estimation.urls")),
     path("fairness/", include("msht.fairness.urls")),
     path("governance/", include("msht.governance.urls")),
+    path("intelligence/", include("msht.intelligence.urls")),
 ]

@@ -246,6 +246,7 @@ class SuspectRanking(models.Model):
 
     class Meta:
         ordering = ("position",)
+        indexes = [models.Index(fields=("suspect",))]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.suspect}"

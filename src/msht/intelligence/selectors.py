@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -10,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from msht.accounts.models import Directorate, Organisation
-from msht.accounts.rules import Action, Actor, require
+from msht.accounts.rules import Action, Actor, intelligence_visible_to, require
 from msht.intelligence.engine.networks import (
     NodeKind,
     node,
@@ -193,3 +194,75 @@ def suspect_ranking_list(actor: Actor | None, run: NetworkRun) -> QuerySet[Suspe
     if actor is not None:
         require(actor, Action.SUSPECT_VIEW)
     return SuspectRanking.objects.filter(network__run=run).select_related("network")
+
+
+def network_get(actor: Actor, run: NetworkRun, number: int) -> CandidateNetwork:
+    require(actor, Action.SUSPECT_VIEW)
+    return run.networks.get(number=number)
+
+
+@dataclass(frozen=True)
+class SuspectProfile:
+    """Everything known about one suspect across agencies, as the reader may see it."""
+
+    key: str
+    records: list[SuspectRecord]
+    intelligence: list[IntelligenceReport]
+    outcomes: list[PursueOutcome]
+    victims_connected: list[str]
+    networks: list[CandidateNetwork]
+
+
+def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
+    """A suspect by node key (``entity-<uuid>`` or ``record-<id>``): every record of the
+    entity, the intelligence naming any of them that the reader may see, the Pursue
+    outcomes, and the victims connected as pseudonymous keys (investigators do not see
+    victims' records). Reading the records is audited by the caller's service."""
+    require(actor, Action.SUSPECT_VIEW)
+    kind, _, identifier = key.partition("-")
+    records = SuspectRecord.objects.select_related("source_organisation", "nationality")
+    if kind == "entity" and _is_uuid(identifier):
+        chosen = list(records.filter(entity_id=uuid.UUID(identifier)).order_by("pk"))
+    elif kind == "record" and identifier.isdigit():
+        chosen = list(records.filter(pk=int(identifier), entity__isnull=True))
+    else:
+        chosen = []
+    if not chosen:
+        raise SuspectRecord.DoesNotExist(key)
+    visible = intelligence_visible_to(
+        actor, IntelligenceReport.objects.filter(suspects__in=chosen)
+    ).select_related("originating_organisation")
+    outcomes = PursueOutcome.objects.filter(suspect_record__in=chosen).select_related("agency")
+    node_key = f"suspect:{key}"
+    latest = NetworkRun.objects.first()
+    networks = (
+        [n for n in latest.networks.all() if node_key in n.suspects] if latest is not None else []
+    )
+    victims = sorted(
+        {victim for network in networks for victim in _adjacent_victims(network, node_key)}
+    )
+    return SuspectProfile(
+        key=key,
+        records=chosen,
+        intelligence=list(visible.distinct().order_by("-received_on")),
+        outcomes=list(outcomes),
+        victims_connected=victims,
+        networks=networks,
+    )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _adjacent_victims(network: CandidateNetwork, suspect: str) -> list[str]:
+    return [
+        other
+        for first, second in network.edges
+        for this, other in ((first, second), (second, first))
+        if this == suspect and other.startswith("victim:")
+    ]

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from msht.accounts.rules import Action, Actor, require
 from msht.audit.models import AuditEventType
-from msht.audit.services import audit_record
+from msht.audit.services import audit_record, audit_record_many
 from msht.intelligence import selectors
 from msht.intelligence.engine import networks as engine
 from msht.intelligence.models import CandidateNetwork, NetworkRun, SuspectRanking
@@ -99,3 +99,17 @@ def _network_row(
         has_pursue_activity=any(suspect in pursued for suspect in network.suspects),
         organisations_met=sorted(organisations),
     )
+
+
+def suspect_profile_read(actor: Actor, *, key: str) -> selectors.SuspectProfile:
+    """A suspect's profile for an investigator's page; every record read is audited."""
+    profile = selectors.suspect_profile(actor, key)
+    with transaction.atomic():
+        audit_record_many(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            object_type="intelligence.suspectrecord",
+            object_ids=[str(record.pk) for record in profile.records],
+            details={"page": "suspect profile", "suspect": key},
+        )
+    return profile

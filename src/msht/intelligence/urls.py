@@ -1,0 +1,13 @@
+"""Investigators' pages, mounted at /intelligence/."""
+
+from django.urls import path
+
+from msht.intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("networks/", views.NetworkListView.as_view(), name="networks"),
+    path("networks/<int:number>/", views.NetworkDetailView.as_view(), name="network"),
+    path("suspects/<str:key>/", views.SuspectDetailView.as_view(), name="suspect"),
+]

@@ -1,0 +1,70 @@
+"""Investigators' pages: candidate networks, one network as a graph and a table, a suspect."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from msht.intelligence import selectors, services
+from msht.intelligence.models import CandidateNetwork, NetworkRun, SuspectRecord
+from msht.intelligence.services import MISSED_OPPORTUNITY_REFERRALS
+
+NETWORKS_SHOWN = 50
+
+
+def _latest_run(request: HttpRequest) -> NetworkRun:
+    run = selectors.network_run_latest(request.user)
+    if run is None:
+        raise Http404("No network has been built yet: run msht networks.")
+    return run
+
+
+class NetworkListView(View):
+    """The latest build: its largest networks and the missed opportunities."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        run = selectors.network_run_latest(request.user)
+        context = {
+            "run": run,
+            "networks": selectors.network_list(request.user, run)[:NETWORKS_SHOWN] if run else [],
+            "missed": selectors.network_missed_opportunities(
+                request.user, run, minimum_referrals=MISSED_OPPORTUNITY_REFERRALS
+            )
+            if run
+            else [],
+            "minimum_referrals": MISSED_OPPORTUNITY_REFERRALS,
+        }
+        return render(request, "intelligence/networks.html", context)
+
+
+class NetworkDetailView(View):
+    """One network: an interactive graph (enhancement) and the same facts as tables."""
+
+    def get(self, request: HttpRequest, number: int) -> HttpResponse:
+        run = _latest_run(request)
+        try:
+            network = selectors.network_get(request.user, run, number)
+        except CandidateNetwork.DoesNotExist:
+            raise Http404("No such network") from None
+        rankings = network.rankings.all()
+        graph = {
+            "nodes": [
+                {"id": name, "kind": name.split(":", 1)[0]}
+                for name in (*network.suspects, *network.victims, *network.others)
+            ],
+            "edges": [{"source": a, "target": b} for a, b in network.edges],
+        }
+        context = {"run": run, "network": network, "rankings": rankings, "graph": graph}
+        return render(request, "intelligence/network.html", context)
+
+
+class SuspectDetailView(View):
+    """Everything known about one suspect across agencies, as the reader may see it."""
+
+    def get(self, request: HttpRequest, key: str) -> HttpResponse:
+        try:
+            profile = services.suspect_profile_read(request.user, key=key)
+        except SuspectRecord.DoesNotExist:
+            raise Http404("No such suspect") from None
+        return render(request, "intelligence/suspect.html", {"profile": profile})

@@ -1,0 +1,81 @@
+"""Investigators' network and suspect pages: who may see them, what they show, audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from msht.accounts.models import Role
+from msht.audit.models import AuditEvent, AuditEventType
+from msht.intelligence.models import HandlingCode
+from msht.intelligence.services import network_run
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.intelligence.factories import IntelligenceReportFactory
+from tests.intelligence.test_networks import _store_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _investigator(**fields: object) -> Client:
+    client = Client()
+    client.force_login(UserFactory.create(role=Role.INVESTIGATOR, **fields))
+    return client
+
+
+def test_an_investigator_reads_networks_a_network_and_a_suspect() -> None:
+    world = _store_world()
+    network_run(None)
+    client = _investigator()
+
+    listing = client.get(reverse("intelligence:networks")).content.decode()
+    network = client.get(reverse("intelligence:network", kwargs={"number": 1})).content.decode()
+    key = f"entity-{world.controller.pk}"
+    suspect = client.get(reverse("intelligence:suspect", kwargs={"key": key}))
+
+    assert "Missed opportunities" in listing
+    assert "Border Force" in listing
+    assert 'id="network-data"' in network
+    assert f"suspect:record-{world.recruiter.pk}" in network
+    assert suspect.status_code == 200
+    assert "2 agency records" in suspect.content.decode()
+    viewed = AuditEvent.objects.filter(event_type=AuditEventType.RECORD_VIEWED)
+    assert viewed.count() == 2
+
+
+def test_a_handling_code_c_report_shows_only_to_the_organisations_it_names() -> None:
+    world = _store_world()
+    permitted = OrganisationFactory.create()
+    restricted = IntelligenceReportFactory.create(
+        handling_code=HandlingCode.CONDITIONS,
+        handling_conditions="Only the named police force; not for use in evidence.",
+        summary="Restricted detail about the recruiter.",
+    )
+    restricted.permitted_organisations.set([permitted])
+    restricted.suspects.set([world.recruiter])
+    url = reverse("intelligence:suspect", kwargs={"key": f"record-{world.recruiter.pk}"})
+
+    named = _investigator(organisation=permitted).get(url).content.decode()
+    other = _investigator().get(url).content.decode()
+
+    assert "Restricted detail about the recruiter." in named
+    assert "Only the named police force" in named
+    assert "Restricted detail about the recruiter." not in other
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.FIRST_RESPONDER, Role.DECISION_MAKER])
+def test_other_roles_may_not_see_networks(role: Role) -> None:
+    client = Client()
+    client.force_login(UserFactory.create(role=role))
+
+    assert client.get(reverse("intelligence:networks")).status_code == 403
+
+
+def test_unknown_suspects_and_networks_are_not_found() -> None:
+    _store_world()
+    network_run(None)
+    client = _investigator()
+
+    for key in ("entity-not-a-uuid", "record-999999", "nonsense"):
+        assert client.get(reverse("intelligence:suspect", kwargs={"key": key})).status_code == 404
+    assert client.get(reverse("intelligence:network", kwargs={"number": 99})).status_code == 404
