@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _decisions() -> list[Decision]:
     """Six RG decisions made in 2024 by two units, one outside 2024."""
-    first = CompetentAuthorityFactory(name="Unit One")
-    second = CompetentAuthorityFactory(name="Unit Two")
+    first = CompetentAuthorityFactory.create(name="Unit One")
+    second = CompetentAuthorityFactory.create(name="Unit Two")
     made: list[Decision] = []
     for number, (factory, unit) in enumerate(
         [
@@ -43,19 +43,21 @@ def _decisions() -> list[Decision]:
         ]
     ):
         made.append(
-            factory(
+            factory.create(
                 decision_making_unit=unit,
                 referral__referred_on=dt.date(2024, 2, 1) + dt.timedelta(days=number),
                 referral__immigration_status=ImmigrationStatus.ASYLUM_SEEKER,
             )
         )
-    PositiveRgDecisionFactory(decision_making_unit=first, referral__referred_on=dt.date(2023, 3, 1))
+    PositiveRgDecisionFactory.create(
+        decision_making_unit=first, referral__referred_on=dt.date(2023, 3, 1)
+    )
     return made
 
 
 def test_a_run_stores_the_tables_of_the_period_and_is_audited() -> None:
     _decisions()
-    governance = UserFactory(role=Role.GOVERNANCE)
+    governance = UserFactory.create(role=Role.GOVERNANCE)
     run = services.monitoring_run(governance, period="2024")
     assert run.decisions == 6
     units = next(t for t in run.report["tables"] if t["key"] == "rg|unit|")
@@ -74,7 +76,7 @@ def test_a_run_stores_the_tables_of_the_period_and_is_audited() -> None:
 
 def test_a_first_responder_may_not_run_monitoring() -> None:
     with pytest.raises(PermissionDeniedError):
-        services.monitoring_run(UserFactory(role=Role.FIRST_RESPONDER), period="2024")
+        services.monitoring_run(UserFactory.create(role=Role.FIRST_RESPONDER), period="2024")
     assert not MonitoringRun.objects.exists()
 
 
@@ -85,7 +87,7 @@ def test_a_period_that_is_not_one_is_refused() -> None:
 
 def test_second_reviews_are_drawn_recorded_and_give_kappa() -> None:
     decisions = _decisions()
-    assurer = QualityAssurerFactory()
+    assurer = QualityAssurerFactory.create()
     drawn = services.second_review_draw(assurer, period="2024", share=1.0, minimum=1, seed=3)
     assert sorted(review.decision_id for review in drawn) == sorted(d.pk for d in decisions)
     for review in SecondReview.objects.all():
@@ -98,7 +100,7 @@ def test_second_reviews_are_drawn_recorded_and_give_kappa() -> None:
 
 
 def test_the_first_decision_maker_cannot_give_the_second_review() -> None:
-    decision = PositiveRgDecisionFactory(referral__referred_on=dt.date(2024, 5, 1))
+    decision = PositiveRgDecisionFactory.create(referral__referred_on=dt.date(2024, 5, 1))
     review = services.second_review_draw(None, period="2024", share=1.0, minimum=1, seed=1)[0]
     assert review.decision_id == decision.pk
     maker = decision.decision_maker
@@ -110,15 +112,17 @@ def test_the_first_decision_maker_cannot_give_the_second_review() -> None:
 
 
 def test_a_second_review_outcome_is_positive_or_negative() -> None:
-    PositiveRgDecisionFactory(referral__referred_on=dt.date(2024, 5, 1))
+    PositiveRgDecisionFactory.create(referral__referred_on=dt.date(2024, 5, 1))
     review = services.second_review_draw(None, period="2024", share=1.0, minimum=1, seed=1)[0]
     with pytest.raises(ValidationError, match="not 'maybe'"):
-        services.second_review_record(QualityAssurerFactory(), review=review, outcome="maybe")
+        services.second_review_record(
+            QualityAssurerFactory.create(), review=review, outcome="maybe"
+        )
 
 
 def test_a_decision_maker_may_not_read_monitoring() -> None:
     with pytest.raises(PermissionDeniedError):
-        selectors.monitoring_run_list(DecisionMakerFactory())
+        selectors.monitoring_run_list(DecisionMakerFactory.create())
 
 
 def test_the_command_prints_the_run_and_draws_a_sample() -> None:

@@ -61,6 +61,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "decisions:assurance-queue",
         ),
         HomeLink(
+            "Decision monitoring",
+            "Are decisions fair, consistent and on time: findings with their tables.",
+            "fairness:monitoring",
+        ),
+        HomeLink(
             "Possible duplicate people",
             "Decide whether two records describe the same person.",
             "linkage:queue-persons",
@@ -105,6 +110,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "Overdue decisions",
             "Reasonable Grounds and Conclusive Grounds decisions past their targets.",
             "decisions:overdue",
+        ),
+        HomeLink(
+            "Decision monitoring",
+            "Are decisions fair, consistent and on time: findings with their tables.",
+            "fairness:monitoring",
         ),
     ),
     Role.ADMINISTRATOR: (
