@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, TypedDict, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -38,11 +38,11 @@ from msht.referrals.models import (
     ExploitationPlace,
     PersonRecord,
     PersonRecordSource,
-    ReferenceSequence,
     Referral,
     ReferralAmendment,
     ReferralStatus,
 )
+from msht.referrals.references import next_reference
 
 ReferenceModel = TypeVar("ReferenceModel", bound=Model)
 
@@ -132,22 +132,6 @@ def _organisation_of(actor: Actor) -> Organisation:
     organisation = _actor_user(actor).organisation
     assert organisation is not None  # noqa: S101 - rules refuse users without one
     return organisation
-
-
-def _next_reference(kind: str, year: int) -> str:
-    """``KIND-YYYY-NNNNNN``: one locked counter row per kind and year keeps references unique."""
-    prefix = f"{kind}-{year}"
-    sequence = ReferenceSequence.objects.select_for_update().filter(prefix=prefix).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                ReferenceSequence.objects.create(prefix=prefix, last_number=0)
-        except IntegrityError:
-            pass  # another writer created it first; lock theirs
-        sequence = ReferenceSequence.objects.select_for_update().get(prefix=prefix)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{prefix}-{sequence.last_number:06d}"
 
 
 def _check_choice(
@@ -486,7 +470,7 @@ def referral_submit(
         if problems:
             raise ReferralProblemsError(REFERRAL_INVALID, problems)
         now = timezone.now()
-        referral.reference = _next_reference("NRM", now.year)
+        referral.reference = next_reference("NRM", now.year)
         referral.status = ReferralStatus.SUBMITTED
         referral.submitted_at = now
         referral.referred_on = today
@@ -638,7 +622,7 @@ def _create_report(actor: Actor, answers: DutyToNotifyAnswers) -> DutyToNotifyRe
         raise ReferralProblemsError(ANSWERS_INVALID, problems)
     today = timezone.localdate()
     report = DutyToNotifyReport.objects.create(
-        reference=_next_reference("DTN", today.year),
+        reference=next_reference("DTN", today.year),
         organisation=_organisation_of(actor),
         reported_on=today,
         gender=answers.get("gender") or Gender.NOT_KNOWN,
