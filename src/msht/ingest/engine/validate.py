@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from msht.ingest.engine.mapping import ColumnCheck, FieldRule, SourceMapping
@@ -110,7 +110,7 @@ def cell_problem(value: str, *, limit: int, encoding: str) -> str:
     return ""
 
 
-@cache
+@lru_cache(maxsize=100_000)  # bounded: a file may hold millions of distinct dates
 def _parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
     for form in formats:
         try:
