@@ -9,6 +9,7 @@ the end of the world emerge as they did: long and large.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -24,8 +25,9 @@ from msht.core.policy import (
 from msht.synth.engine import calibration as cal
 from msht.synth.engine import organisations as orgs
 from msht.synth.engine import schema
+from msht.synth.engine.parameters import SynthParameters
 from msht.synth.engine.population import BoolArray, IntArray
-from msht.synth.engine.referrals import NEW_RG_TEST_FROM, SCA_FROM
+from msht.synth.engine.referrals import IMMIGRATION_STATUSES, NEW_RG_TEST_FROM, SCA_FROM
 from msht.synth.engine.workdays import add_working_days, date_of, day_number, iso
 
 POSITIVE, NEGATIVE, WITHDRAWN, PENDING = range(4)
@@ -82,6 +84,48 @@ def deciding_unit(authority: IntArray, days: IntArray) -> IntArray:
     """The deciding unit: the referral's authority, or the SCA for NCA/UKVI from 29 Apr 2019."""
     legacy = np.isin(authority, [orgs.NCA, orgs.UKVI]) & (days >= SCA_FROM)
     return np.where(legacy, orgs.SCA, authority).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class DecisionBias:
+    """A planted bias (issue 8): one unit's odds of a positive CG multiplied by
+    ``odds_ratio`` for people of one immigration status at referral."""
+
+    unit: int
+    immigration_status: int
+    odds_ratio: float
+
+    @classmethod
+    def from_parameters(cls, parameters: SynthParameters) -> DecisionBias | None:
+        """The bias the parameters plant, or None (the default: no bias)."""
+        if not parameters.has_bias:
+            return None
+        if parameters.bias_unit not in orgs.INDEX:
+            raise ValueError(f"bias_unit {parameters.bias_unit!r} is not an organisation code")
+        if parameters.bias_immigration_status not in IMMIGRATION_STATUSES:
+            raise ValueError(
+                f"bias_immigration_status {parameters.bias_immigration_status!r} is not one of "
+                + ", ".join(IMMIGRATION_STATUSES)
+            )
+        return cls(
+            unit=orgs.INDEX[parameters.bias_unit],
+            immigration_status=IMMIGRATION_STATUSES.index(parameters.bias_immigration_status),
+            odds_ratio=parameters.bias_odds_ratio,
+        )
+
+    def apply(
+        self, rate: npt.NDArray[np.float64], unit: IntArray, status: IntArray
+    ) -> npt.NDArray[np.float64]:
+        """The positive rate with the affected cases' odds multiplied by the odds ratio."""
+        affected = (unit == self.unit) & (status == self.immigration_status)
+        odds = rate / (1 - rate) * self.odds_ratio
+        biased: npt.NDArray[np.float64] = np.where(affected, odds / (1 + odds), rate)
+        return biased
+
+
+def _no_status(n: int) -> IntArray:
+    """Immigration status unknown to the queue (callers that do not pass it)."""
+    return np.full(n, -1, dtype=np.int64)
 
 
 @cache
@@ -150,14 +194,21 @@ def referral_references(tag: str, numbers: IntArray) -> list[str]:
 class ConclusiveGroundsQueue:
     """Positive-RG cases awaiting CG, worked week by week at the published capacity."""
 
-    _FIELDS = ("referral", "eligible", "priority", "withdraw", "authority")
+    _FIELDS = ("referral", "eligible", "priority", "withdraw", "authority", "status")
 
     def __init__(
-        self, rng: np.random.Generator, log: DecisionLog, *, start: int, scale: float
+        self,
+        rng: np.random.Generator,
+        log: DecisionLog,
+        *,
+        start: int,
+        scale: float,
+        bias: DecisionBias | None = None,
     ) -> None:
         self.rng = rng
         self.log = log
         self.scale = scale
+        self.bias = bias
         # Weeks run Monday to Sunday from the Monday on or before the world's first day.
         self.week_start = start - int(date_of(start).weekday())
         self.carry = 0.0
@@ -166,7 +217,12 @@ class ConclusiveGroundsQueue:
         }
 
     def add(
-        self, referral: IntArray, decided: IntArray, nations: IntArray, authority: IntArray
+        self,
+        referral: IntArray,
+        decided: IntArray,
+        nations: IntArray,
+        authority: IntArray,
+        statuses: IntArray | None = None,
     ) -> None:
         """Queue positive-RG cases; each is eligible once its recovery period has passed."""
         n = referral.size
@@ -181,6 +237,7 @@ class ConclusiveGroundsQueue:
             "priority": eligible + jitter,
             "withdraw": withdraw,
             "authority": authority,
+            "status": _no_status(n) if statuses is None else statuses,
         }
         self.cases = {name: np.concatenate([self.cases[name], new[name]]) for name in self._FIELDS}
 
@@ -224,12 +281,15 @@ class ConclusiveGroundsQueue:
         decided = np.maximum(cases["eligible"][ready], first + self.rng.integers(0, 5, ready.size))
         years = decided.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
         rate = np.array([cal.CG_POSITIVE_RATE[_clamp_year(int(y))].value for y in years])
+        unit = deciding_unit(cases["authority"][ready], decided)
+        if self.bias is not None:
+            rate = self.bias.apply(rate, unit, cases["status"][ready])
         outcome = np.where(self.rng.random(ready.size) < rate, POSITIVE, NEGATIVE)
         self.log.add(
             referral=cases["referral"][ready],
             stage=CG,
             outcome=outcome,
-            unit=deciding_unit(cases["authority"][ready], decided),
+            unit=unit,
             started=cases["eligible"][ready],
             deadline=None,
             decided=decided,
@@ -268,8 +328,12 @@ def reasonable_grounds(
     nations: IntArray,
     authority: IntArray,
     end: int,
+    immigration_status: IntArray | None = None,
 ) -> None:
-    """RG decisions (target 5 working days, many late), reconsiderations, the CG queue."""
+    """RG decisions (target 5 working days, many late), reconsiderations, the CG queue.
+
+    ``immigration_status`` (at referral) lets the CG queue apply a planted bias.
+    """
     n = referral.size
     target = np.full(n, RG_DECISION_WORKING_DAYS.default, dtype=np.int64)
     deadline = add_working_days(days, target, nations)
@@ -294,9 +358,12 @@ def reasonable_grounds(
         deadline=deadline,
         decided=decided,
     )
+    statuses = _no_status(n) if immigration_status is None else immigration_status
     done = outcome == POSITIVE
-    queue.add(referral[done], decided[done], nations[done], authority[done])
-    _reconsider(rng, log, queue, references, outcome, referral, decided, nations, authority, end)
+    queue.add(referral[done], decided[done], nations[done], authority[done], statuses[done])
+    _reconsider(
+        rng, log, queue, references, outcome, referral, decided, nations, authority, statuses, end
+    )
 
 
 def _reconsider(
@@ -309,6 +376,7 @@ def _reconsider(
     decided: IntArray,
     nations: IntArray,
     authority: IntArray,
+    statuses: IntArray,
     end: int,
 ) -> None:
     """Some negative RGs are reconsidered on request within the window (DOMAIN.md NRM 6)."""
@@ -341,4 +409,5 @@ def _reconsider(
         done_on[positive],
         nations[rows][positive],
         authority[rows][positive],
+        statuses[rows][positive],
     )

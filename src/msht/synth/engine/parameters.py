@@ -80,6 +80,9 @@ class Variation:
     )
 
 
+BIAS_KNOBS = ("bias_unit", "bias_immigration_status", "bias_odds_ratio")
+
+
 @dataclass(frozen=True)
 class SynthParameters:
     """Everything that shapes a world besides its size and seed.
@@ -97,6 +100,12 @@ class SynthParameters:
         chunk_size: referrals generated and written at a time (memory bound).
         missingness: field-level missingness on referrals.
         variation: recording variation between agencies.
+        bias_unit: a deciding unit's organisation code whose Conclusive Grounds decisions
+            are biased (empty: no bias; the default).
+        bias_immigration_status: the immigration status at referral of the people the
+            biased unit decides against (``immigration_detention``, ...).
+        bias_odds_ratio: the odds of a positive CG for those people from that unit, as a
+            multiple of everyone else's (1: no bias).
     """
 
     repeat_share: float = _knob(
@@ -131,6 +140,15 @@ class SynthParameters:
     variation: Variation = field(
         default_factory=Variation, metadata={"why": "recording variation (above)"}
     )
+    bias_unit: str = _knob(
+        "", "off by default: decision monitoring (issue 8) is tested by planting a known bias"
+    )
+    bias_immigration_status: str = _knob(
+        "", "the group the planted bias falls on, e.g. immigration_detention"
+    )
+    bias_odds_ratio: float = _knob(
+        1.0, "the size of the planted bias as an odds ratio; 0.5 halves the odds of a positive CG"
+    )
 
     def __post_init__(self) -> None:
         for name in (
@@ -149,15 +167,35 @@ class SynthParameters:
             raise ValueError("victims_per_network must be at least 1")
         if self.chunk_size < 100:
             raise ValueError("chunk_size must be at least 100")
+        self._check_bias()
         for group in (self.missingness, self.variation):
             for item in dataclasses.fields(group):
                 value = getattr(group, item.name)
                 if not 0.0 <= value <= 1.0:
                     raise ValueError(f"{item.name} must be in [0, 1], got {value}")
 
+    def _check_bias(self) -> None:
+        if self.bias_odds_ratio <= 0:
+            raise ValueError("bias_odds_ratio must be positive")
+        if bool(self.bias_unit) != bool(self.bias_immigration_status):
+            raise ValueError("bias_unit and bias_immigration_status must be set together")
+
+    @property
+    def has_bias(self) -> bool:
+        """True when a decision bias is planted (bias_unit set and the ratio not 1)."""
+        return bool(self.bias_unit) and self.bias_odds_ratio != 1.0
+
     def as_dict(self) -> dict[str, Any]:
-        """The parameters as plain JSON-ready values (written to the world manifest)."""
-        return dataclasses.asdict(self)
+        """The parameters as plain JSON-ready values (written to the world manifest).
+
+        The bias knobs appear only when a bias is planted, so a world without one keeps
+        the identity (and so the bytes) it had before the knobs existed.
+        """
+        values = dataclasses.asdict(self)
+        if not self.has_bias:
+            for name in BIAS_KNOBS:
+                values.pop(name)
+        return values
 
     def with_overrides(self, overrides: dict[str, str]) -> SynthParameters:
         """A copy with ``name=value`` overrides; nested names use a dot (``missingness.phone``)."""
@@ -178,7 +216,7 @@ class SynthParameters:
         return dataclasses.replace(self, **top)
 
 
-def _coerce(owner: object, name: str, raw: str) -> int | float:
+def _coerce(owner: object, name: str, raw: str) -> int | float | str:
     """A command-line value as the type of the parameter it sets."""
     names = {item.name for item in dataclasses.fields(owner)}  # type: ignore[arg-type]
     if name not in names:
@@ -188,4 +226,6 @@ def _coerce(owner: object, name: str, raw: str) -> int | float:
         return int(raw)
     if isinstance(current, float):
         return float(raw)
+    if isinstance(current, str):
+        return raw
     raise ValueError(f"parameter {name!r} cannot be set from the command line")
