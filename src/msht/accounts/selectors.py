@@ -32,6 +32,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         ),
         HomeLink("Your drafts", "Referrals you saved to finish later.", "referrals:drafts"),
         HomeLink(
+            "Your organisation's dashboard",
+            "Your organisation's referrals over time.",
+            "analytics:organisation-dashboards",
+        ),
+        HomeLink(
             "Your organisation's referrals",
             "See the outcome of referrals you made.",
             "referrals:list",
@@ -82,7 +87,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         HomeLink("Record a Pursue outcome", "Investigations, arrests, charges, convictions."),
     ),
     Role.ANALYST: (
-        HomeLink("National statistics", "Quarterly tables with disclosure control."),
+        HomeLink(
+            "National statistics",
+            "The national picture, and the quarterly tables with disclosure control.",
+            "analytics:dashboard",
+        ),
         HomeLink("Data quality", "Completeness and validity per source.", "quality:national"),
         HomeLink(
             "Record linkage",
@@ -92,6 +101,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     ),
     Role.GOVERNANCE: (
         HomeLink("Performance indicators", "Per directorate and strand.", "governance:indicators"),
+        HomeLink(
+            "National picture",
+            "Referrals, people and decisions over time, with disclosure control.",
+            "analytics:dashboard",
+        ),
         HomeLink(
             "Inspection recommendations",
             "Responses and actions against deadlines.",

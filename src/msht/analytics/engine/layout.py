@@ -85,7 +85,9 @@ class Protected:
     def people(self, quantity: Quantity) -> CellValue:
         key = Quantity(PEOPLE, quantity.family, quantity.category, quantity.column, quantity.span)
         if key not in self.release.people:
-            return Marker.NOT_AVAILABLE.value
+            # No referral in a cell means no person in it; other populations have no people.
+            counted = quantity.system == "referrals"
+            return 0 if counted else Marker.NOT_AVAILABLE.value
         if self.people_pattern.get(key, True):
             return Marker.SUPPRESSED.value
         return self.rules.rounded(self.release.people[key])

@@ -1,0 +1,204 @@
+"""Statistics pages: each parses its input, calls one selector or service, and renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from msht.accounts.models import Organisation
+from msht.accounts.rules import Action, can, require
+from msht.analytics import selectors, services
+from msht.analytics.engine.charts import Series, bar_chart, line_chart
+from msht.analytics.engine.dashboard import Dashboard, DashboardFilters
+from msht.analytics.engine.layout import table_from_json
+from msht.analytics.engine.page import release_sections
+from msht.analytics.engine.periods import Quarter
+from msht.analytics.forms import DashboardFilterForm, PublishForm
+from msht.analytics.models import Publication
+from msht.core.errors import ConfigurationError
+
+
+def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, DashboardFilters]:
+    choices = selectors.dashboard_choices(request.user)
+    if not choices.quarters:
+        raise ConfigurationError("The analytics store holds no referrals yet.")
+    form = DashboardFilterForm(
+        request.GET or None,
+        quarters=choices.quarters,
+        exploitation_types=choices.exploitation_types,
+    )
+    cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    period = cleaned.get("period") or str(choices.quarters[0])
+    filters = DashboardFilters(
+        quarter=Quarter.parse(period),
+        nation=cleaned.get("nation") or None,
+        exploitation_type=cleaned.get("exploitation_type") or None,
+    )
+    if not form.is_bound:
+        form = DashboardFilterForm(
+            {"period": period},
+            quarters=choices.quarters,
+            exploitation_types=choices.exploitation_types,
+        )
+        form.is_valid()
+    return form, filters
+
+
+def _charts(dashboard: Dashboard) -> dict[str, Any]:
+    labels = [quarter for quarter, _r, _p in dashboard.trend]
+    trend = line_chart(
+        "chart-trend",
+        "Referrals and distinct people by quarter",
+        labels,
+        [
+            Series("Referrals", tuple(r for _q, r, _p in dashboard.trend)),
+            Series("People", tuple(p for _q, _r, p in dashboard.trend)),
+        ],
+    )
+    breakdowns = [
+        {
+            "breakdown": breakdown,
+            "chart": bar_chart(
+                f"chart-{breakdown.key}",
+                f"Referrals in {dashboard.filters.quarter} by {breakdown.title.lower()}",
+                [label for label, _count in breakdown.rows],
+                [count for _label, count in breakdown.rows],
+            ),
+        }
+        for breakdown in dashboard.breakdowns
+    ]
+    return {"trend_chart": trend, "breakdowns": breakdowns}
+
+
+def _no_store(request: HttpRequest, error: ConfigurationError) -> HttpResponse:
+    return render(request, "analytics/no_store.html", {"reason": str(error)})
+
+
+class NationalDashboardView(View):
+    """The national picture: trends and breakdowns, filtered by period, nation and type."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        require(request.user, Action.STATISTICS_VIEW)
+        try:
+            form, filters = _filters(request)
+            dashboard = selectors.statistics_dashboard(request.user, filters=filters)
+        except ConfigurationError as error:
+            return _no_store(request, error)
+        context = {
+            "form": form,
+            "dashboard": dashboard,
+            "heading": "National picture",
+            "can_publish": can(request.user, Action.STATISTICS_PUBLISH),
+            **_charts(dashboard),
+        }
+        return render(request, "analytics/dashboard.html", context)
+
+
+class OrganisationDashboardListView(View):
+    """Which organisation's dashboard to open (one's own, or any for analysts)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        organisations = selectors.organisation_list_with_dashboards(request.user)
+        if organisations.count() == 1:
+            only = organisations.get()
+            return HttpResponseRedirect(
+                reverse("analytics:organisation-dashboard", args=[only.code])
+            )
+        return render(request, "analytics/organisation_list.html", {"organisations": organisations})
+
+
+class OrganisationDashboardView(View):
+    """One organisation's referrals over time, by the same filters."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        require(request.user, Action.ORGANISATION_DASHBOARD_VIEW)
+        try:
+            organisation = selectors.organisation_get(request.user, code=code)
+        except Organisation.DoesNotExist as missing:
+            raise Http404("No such organisation") from missing
+        try:
+            form, filters = _filters(request)
+            dashboard = selectors.organisation_dashboard(
+                request.user, organisation=organisation, filters=filters
+            )
+        except ConfigurationError as error:
+            return _no_store(request, error)
+        context = {
+            "form": form,
+            "dashboard": dashboard,
+            "heading": f"Referrals made by {organisation.name}",
+            "organisation": organisation,
+            **_charts(dashboard),
+        }
+        return render(request, "analytics/dashboard.html", context)
+
+
+class PublicationListView(View):
+    """Publications so far, and (for analysts) the form to publish a quarter."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, PublishForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        require(request.user, Action.STATISTICS_PUBLISH)
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        period = form.cleaned_data["period"]
+        out = Path(settings.VAR_DIR) / "publications" / f"{period}-{timezone.now():%Y%m%d%H%M%S}"
+        try:
+            result = services.statistics_publish(
+                request.user,
+                period=period,
+                out=out,
+                round_to=5 if form.cleaned_data["round_to_five"] else None,
+            )
+        except ConfigurationError as error:
+            return _no_store(request, error)
+        return HttpResponseRedirect(reverse("analytics:publication", args=[result.publication.pk]))
+
+    def _render(self, request: HttpRequest, form: PublishForm, status: int = 200) -> HttpResponse:
+        publications = selectors.publication_list(request.user)
+        context = {
+            "publications": publications,
+            "form": form,
+            "can_publish": can(request.user, Action.STATISTICS_PUBLISH),
+        }
+        return render(request, "analytics/publications.html", context, status=status)
+
+
+class PublicationDetailView(View):
+    """One publication as released: the same tables and charts as its HTML page."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            publication = selectors.publication_get(request.user, pk=pk)
+        except Publication.DoesNotExist as missing:
+            raise Http404("No such publication") from missing
+        tables = [table_from_json(data) for data in publication.tables]
+        quarter = Quarter.parse(publication.period)
+        context = {
+            "publication": publication,
+            "title": "Modern Slavery: National Referral Mechanism and Duty to Notify "
+            f"statistics, UK, {quarter.label}",
+            "cover": [
+                f"Published {publication.published_at:%d %B %Y} under rules "
+                f"{publication.rules_version}.",
+                f"Counts from 1 to {publication.threshold - 1} are suppressed ([c])"
+                + (
+                    f"; counts rounded to the nearest {publication.round_to}."
+                    if publication.round_to
+                    else "."
+                ),
+            ],
+            "caveats": publication.caveats,
+            "sections": release_sections(tables),
+        }
+        return render(request, "analytics/publication.html", context)
