@@ -236,9 +236,14 @@ def _sheet_rows(
     header, warnings = _header_or_raise(header_cells, mapping)
     skip_until = mapping.header_row + mapping.skip_rows_after_header
 
+    # Columns the mapping declares ignorable (a template's row numbers) do not make a row.
+    counted = [index for index, name in enumerate(header) if name not in mapping.ignore_columns]
+
     def rows() -> Iterator[RawRow]:
         for number, cells in raw_rows:
-            if number <= skip_until or all(not cell.strip() for cell in cells):
+            if number <= skip_until or all(
+                not cells[index].strip() for index in counted if index < len(cells)
+            ):
                 continue
             # A sheet leaves the empty cells at the end of a row out; they are empty, not lost.
             padded = cells + [""] * (len(header) - len(cells))
