@@ -20,4 +20,5 @@ urlpatterns = [
     ),
     path("referrals/", include("msht.referrals.api_urls")),
     path("decisions/", include("msht.decisions.api_urls")),
+    path("intelligence/", include("msht.intelligence.api_urls")),
 ]

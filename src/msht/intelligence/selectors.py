@@ -266,3 +266,20 @@ def _adjacent_victims(network: CandidateNetwork, suspect: str) -> list[str]:
         for this, other in ((first, second), (second, first))
         if this == suspect and other.startswith("victim:")
     ]
+
+
+def intelligence_report_list(actor: Actor) -> QuerySet[IntelligenceReport]:
+    """Reports the actor may see, newest first (handling code C enforced by the rules)."""
+    require(actor, Action.INTELLIGENCE_VIEW)
+    return intelligence_visible_to(
+        actor, IntelligenceReport.objects.select_related("originating_organisation")
+    )
+
+
+def intelligence_report_get(actor: Actor, *, reference: str) -> IntelligenceReport:
+    """One report, or DoesNotExist when it is missing or the actor may not see it."""
+    return (
+        intelligence_report_list(actor)
+        .prefetch_related("permitted_organisations", "suspects")
+        .get(reference=reference)
+    )

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
 import networkx as nx
 from django.db import transaction
+from django.utils import timezone
 
+from msht.accounts.models import Organisation, User
 from msht.accounts.rules import Action, Actor, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record, audit_record_many
+from msht.core.errors import ValidationError
 from msht.intelligence import selectors
 from msht.intelligence.engine import networks as engine
-from msht.intelligence.models import CandidateNetwork, NetworkRun, SuspectRanking
+from msht.intelligence.models import (
+    CandidateNetwork,
+    HandlingCode,
+    IntelligenceAssessment,
+    IntelligenceReport,
+    NetworkRun,
+    SourceEvaluation,
+    SuspectRanking,
+    SuspectRecord,
+)
+from msht.referrals.references import next_reference
 
 # Networks with at least this many referrals and no Pursue activity are missed opportunities.
 MISSED_OPPORTUNITY_REFERRALS = 3
@@ -113,3 +127,91 @@ def suspect_profile_read(actor: Actor, *, key: str) -> selectors.SuspectProfile:
             details={"page": "suspect profile", "suspect": key},
         )
     return profile
+
+
+@dataclass(frozen=True)
+class IntelligenceAnswers:
+    """What an investigator submits: the 3x5x2 grading and what the report names."""
+
+    received_on: dt.date
+    source_evaluation: str
+    intelligence_assessment: str
+    handling_code: str
+    summary: str
+    handling_conditions: str = ""
+    permitted_organisations: tuple[str, ...] = ()
+    suspect_references: tuple[str, ...] = ()
+    phone_numbers: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    vehicles: tuple[str, ...] = ()
+    organisations_named: tuple[str, ...] = ()
+
+
+def _intelligence_problems(answers: IntelligenceAnswers) -> list[str]:
+    problems = []
+    if answers.source_evaluation not in SourceEvaluation.values:
+        problems.append("Source evaluation must be 1, 2 or 3.")
+    if answers.intelligence_assessment not in IntelligenceAssessment.values:
+        problems.append("Intelligence assessment must be A, B, C, D or E.")
+    if answers.handling_code not in HandlingCode.values:
+        problems.append("Handling code must be P or C.")
+    if answers.handling_code == HandlingCode.CONDITIONS and not answers.handling_conditions.strip():
+        problems.append("Handling code C must state its conditions.")
+    if answers.handling_code == HandlingCode.PERMITTED and answers.permitted_organisations:
+        problems.append("Only handling code C restricts a report to named organisations.")
+    if not answers.summary.strip():
+        problems.append("Enter what the intelligence says.")
+    if answers.received_on > timezone.localdate():
+        problems.append("The date received cannot be in the future.")
+    return problems
+
+
+def intelligence_report_submit(actor: Actor, *, answers: IntelligenceAnswers) -> IntelligenceReport:
+    """Record a graded report from the actor's organisation; handling code C restricts it to
+    the organisations its conditions name (accounts.rules.intelligence_visible_to)."""
+    require(actor, Action.INTELLIGENCE_SUBMIT)
+    problems = _intelligence_problems(answers)
+    permitted = list(Organisation.objects.filter(code__in=answers.permitted_organisations))
+    unknown = set(answers.permitted_organisations) - {o.code for o in permitted}
+    problems += [f"No organisation with the code {code!r}." for code in sorted(unknown)]
+    suspects = list(SuspectRecord.objects.filter(source_reference__in=answers.suspect_references))
+    missing = set(answers.suspect_references) - {s.source_reference for s in suspects}
+    problems += [f"No suspect record {reference!r}." for reference in sorted(missing)]
+    if problems:
+        raise ValidationError("The intelligence report has problems.", problems)
+    assert isinstance(actor, User)  # noqa: S101 - require() has let only active users through
+    if actor.organisation is None:
+        raise ValidationError("You need an organisation to submit intelligence.")
+    with transaction.atomic():
+        report = IntelligenceReport.objects.create(
+            reference=next_reference("INT", answers.received_on.year),
+            originating_organisation=actor.organisation,
+            submitted_by=actor,
+            received_on=answers.received_on,
+            source_evaluation=answers.source_evaluation,
+            intelligence_assessment=answers.intelligence_assessment,
+            handling_code=answers.handling_code,
+            handling_conditions=answers.handling_conditions.strip(),
+            summary=answers.summary.strip(),
+            phone_numbers=list(answers.phone_numbers),
+            addresses=list(answers.addresses),
+            vehicles=list(answers.vehicles),
+            organisations_named=list(answers.organisations_named),
+        )
+        report.permitted_organisations.set(permitted)
+        report.suspects.set(suspects)
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_CREATED,
+            obj=report,
+            details={"grading": report.grading, "suspects": len(suspects)},
+        )
+    return report
+
+
+def intelligence_report_read(actor: Actor, *, reference: str) -> IntelligenceReport:
+    """One report the actor may see (others do not exist for them); the read is audited."""
+    report = selectors.intelligence_report_get(actor, reference=reference)
+    with transaction.atomic():
+        audit_record(actor, event_type=AuditEventType.RECORD_VIEWED, obj=report)
+    return report

@@ -1,0 +1,14 @@
+"""Intelligence API endpoints, mounted at /api/intelligence/."""
+
+from django.urls import path
+
+from msht.intelligence import api
+
+urlpatterns = [
+    path("reports/", api.IntelligenceReportCollectionApi.as_view(), name="intelligence-reports"),
+    path(
+        "reports/<str:reference>/",
+        api.IntelligenceReportDetailApi.as_view(),
+        name="intelligence-report",
+    ),
+]
