@@ -30,7 +30,10 @@ def parameter_table() -> str:
             if item.name in {"missingness", "variation"}:
                 continue
             value = getattr(instance, item.name)
-            rows.append((f"`{prefix}{item.name}`", f"{value:,}", item.metadata["why"]))
+            shown = (
+                (f"`{value}`" if value else "(none)") if isinstance(value, str) else f"{value:,}"
+            )
+            rows.append((f"`{prefix}{item.name}`", shown, item.metadata["why"]))
     return _table(("parameter", "default", "why"), rows)
 
 
