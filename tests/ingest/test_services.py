@@ -181,3 +181,16 @@ def test_msht_quarantine_lists_and_resubmits_a_corrected_row(tmp_path: Path) -> 
     call_command("quarantine", resubmit=row.pk, set=["SEX=F"], stdout=done)
     assert "loaded as record" in done.getvalue()
     assert IngestedRecord.objects.get().fields["gender"] == "female"
+
+
+def test_a_correction_naming_an_unknown_force_stays_in_quarantine(tmp_path: Path) -> None:
+    path = write_police(tmp_path / "p.csv", [police_row(1, FORCE="atlantis")])
+    batch_ingest(None, source_code="police", path=path)
+    bad = QuarantinedRow.objects.get()
+    with pytest.raises(ValidationError, match="still has problems"):
+        quarantine_resubmit(None, quarantined_id=bad.pk, corrections={"FORCE": "lyonesse"})
+    bad.refresh_from_db()
+    assert bad.status == QuarantineStatus.OPEN
+    assert "police-lyonesse" in bad.reason
+    quarantine_resubmit(None, quarantined_id=bad.pk, corrections={"FORCE": "kent"})
+    assert PersonRecord.objects.get().source_organisation.code == "police-kent"

@@ -137,9 +137,11 @@ class BatchLoader:
         if mapping.organisation.column:
             self.organisation_ids = dict(Organisation.objects.values_list("code", "id"))
 
-    def _organisation_problem(self, row: CheckedRow) -> None:
+    def check_organisation(self, row: CheckedRow) -> None:
         """A row that names its organisation must name one MSHT knows."""
         spec = self.mapping.organisation
+        if not spec.column:
+            return
         value = row.raw.get(spec.column, "").strip()
         if f"{spec.prefix}{value}" not in self.organisation_ids:
             reason = UNKNOWN_ORGANISATION.format(code=f"{spec.prefix}{value}")
@@ -158,7 +160,7 @@ class BatchLoader:
         bad: list[CheckedRow] = []
         for row in rows:
             if row.is_valid and self.mapping.organisation.column:
-                self._organisation_problem(row)
+                self.check_organisation(row)
             self.profile.add(row)
             if not row.is_valid:
                 bad.append(row)

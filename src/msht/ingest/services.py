@@ -257,7 +257,7 @@ def quarantine_resubmit(
     """Correct a quarantined row's cells and load it if it is now valid.
 
     Raises ValidationError naming every remaining problem; the row stays in quarantine
-    with the corrections kept, so the next attempt starts from them.
+    with the corrections kept (committed), so the next attempt starts from them.
     """
     if actor is not None:
         require(actor, Action.QUARANTINE_MANAGE)
@@ -275,50 +275,58 @@ def quarantine_resubmit(
                 UNKNOWN_COLUMN.format(name=unknown[0]),
                 [UNKNOWN_COLUMN.format(name=name) for name in unknown],
             )
-        mapping = mapping_for(row.source.code)
-        raw = {**row.raw, **corrections}
-        checked = check_row(RawRow(row.row_number, raw), mapping)
-        row.raw = raw
-        if not checked.is_valid:
-            row.problems = [problem.as_dict() for problem in checked.problems]
-            first = checked.problems[0]
-            row.field, row.value, row.reason = first.column, first.value, first.reason
-            row.save(update_fields=["raw", "problems", "field", "value", "reason"])
-            raise ValidationError(
-                STILL_BAD, [f"{p.column}: {p.reason} (value '{p.value}')" for p in checked.problems]
-            )
-        loader = BatchLoader(source=row.source, batch=row.batch, mapping=mapping)
-        # A corrected row is its own record: keyed like any row of its source.
-        loader.valid_copies.update(_copies_of(row.source, checked))
-        loader.process([checked])
-        key_record = (
-            IngestedRecord.objects.filter(source=row.source, content_hash=checked.content_hash)
-            .order_by("-pk")
-            .first()
-        )
-        row.status = QuarantineStatus.RESUBMITTED
-        row.resolved_at = timezone.now()
-        row.resolved_by = actor if actor is not None and actor.is_authenticated else None
-        row.record = key_record
-        row.save()
-        audit_record(
-            actor,
-            event_type=AuditEventType.QUARANTINE_RESUBMITTED,
-            obj=row,
-            details={
-                "source": row.source.code,
-                "corrected": sorted(corrections),
-                "record": key_record.pk if key_record else None,
-            },
-        )
-        audit_record_many(
-            actor,
-            event_type=AuditEventType.QUARANTINE_RESUBMITTED,
-            object_type="referrals.personrecord",
-            object_ids=(str(pk) for pk in loader.written_person_ids),
-            details={"quarantined_row": row.pk},
-        )
+        remaining = _correct(actor, row, corrections)
+    if remaining:
+        raise ValidationError(STILL_BAD, remaining)
     return row
+
+
+def _correct(actor: Actor | None, row: QuarantinedRow, corrections: dict[str, str]) -> list[str]:
+    """Check the corrected row: keep its new problems, or load it; the problems left."""
+    mapping = mapping_for(row.source.code)
+    raw = {**row.raw, **corrections}
+    checked = check_row(RawRow(row.row_number, raw), mapping)
+    loader = BatchLoader(source=row.source, batch=row.batch, mapping=mapping)
+    if checked.is_valid:
+        loader.check_organisation(checked)
+    row.raw = raw
+    if not checked.is_valid:
+        row.problems = [problem.as_dict() for problem in checked.problems]
+        first = checked.problems[0]
+        row.field, row.value, row.reason = first.column, first.value, first.reason
+        row.save(update_fields=["raw", "problems", "field", "value", "reason"])
+        return [f"{p.column}: {p.reason} (value '{p.value}')" for p in checked.problems]
+    # A corrected row is its own record: keyed like any row of its source.
+    loader.valid_copies.update(_copies_of(row.source, checked))
+    loader.process([checked])
+    record = (
+        IngestedRecord.objects.filter(source=row.source, content_hash=checked.content_hash)
+        .order_by("-pk")
+        .first()
+    )
+    row.status = QuarantineStatus.RESUBMITTED
+    row.resolved_at = timezone.now()
+    row.resolved_by = actor if actor is not None and actor.is_authenticated else None
+    row.record = record
+    row.save()
+    audit_record(
+        actor,
+        event_type=AuditEventType.QUARANTINE_RESUBMITTED,
+        obj=row,
+        details={
+            "source": row.source.code,
+            "corrected": sorted(corrections),
+            "record": record.pk if record else None,
+        },
+    )
+    audit_record_many(
+        actor,
+        event_type=AuditEventType.QUARANTINE_RESUBMITTED,
+        object_type="referrals.personrecord",
+        object_ids=(str(pk) for pk in loader.written_person_ids),
+        details={"quarantined_row": row.pk},
+    )
+    return []
 
 
 def _copies_of(source: Source, row: CheckedRow) -> dict[str, int]:
