@@ -8,6 +8,7 @@ transaction and records an audit event inside it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -318,6 +319,83 @@ def training_record_add(
         )
         audit_record(actor, event_type=AuditEventType.RECORD_CREATED, obj=record)
     return record
+
+
+TRAINING_COLUMNS = ("username", "competency", "completed_on", "expires_on")
+TRAINING_ROWS_REFUSED = "{count} training row(s) refused; nothing was loaded"
+ROW_PROBLEM = "row {row}, field {field}: {reason}"
+
+
+def _parse_day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text.strip())
+
+
+def _training_row_problems(
+    row_number: int,
+    row: Mapping[str, str | None],
+    users: dict[str, User],
+    competencies: dict[str, Competency],
+) -> list[str]:
+    problems = []
+    if (row.get("username") or "").strip() not in users:
+        problems.append(
+            ROW_PROBLEM.format(row=row_number, field="username", reason="no such active user")
+        )
+    if (row.get("competency") or "").strip() not in competencies:
+        problems.append(
+            ROW_PROBLEM.format(row=row_number, field="competency", reason="no such competency")
+        )
+    for name in ("completed_on", "expires_on"):
+        text = (row.get(name) or "").strip()
+        if name == "expires_on" and not text:
+            continue
+        try:
+            _parse_day(text)
+        except ValueError:
+            problems.append(
+                ROW_PROBLEM.format(
+                    row=row_number, field=name, reason=f"{text!r} is not a date like 2024-03-31"
+                )
+            )
+    return problems
+
+
+def training_records_load(actor: Actor | None, *, rows: Iterable[Mapping[str, str | None]]) -> int:
+    """Load staff training records (username, competency code, completed, optional expiry):
+    every row is checked first and each bad one named by row, field and reason; any bad row
+    and nothing is loaded (STYLE.md, errors)."""
+    _require_edit(actor)
+    rows = list(rows)
+    users = {user.username: user for user in User.objects.filter(is_active=True)}
+    competencies = {competency.code: competency for competency in Competency.objects.all()}
+    problems = [
+        problem
+        for number, row in enumerate(rows, start=2)  # row 1 is the header
+        for problem in _training_row_problems(number, row, users, competencies)
+    ]
+    if problems:
+        raise ValidationError(TRAINING_ROWS_REFUSED.format(count=len(problems)), problems)
+    with transaction.atomic():
+        for row in rows:
+            competency = competencies[(row["competency"] or "").strip()]
+            completed_on = _parse_day(row["completed_on"] or "")
+            expires_text = (row.get("expires_on") or "").strip()
+            expires_on = _parse_day(expires_text) if expires_text else None
+            if expires_on is None and competency.renew_after_months:
+                expires_on = _add_months(completed_on, competency.renew_after_months)
+            TrainingRecord.objects.create(
+                user=users[(row["username"] or "").strip()],
+                competency=competency,
+                completed_on=completed_on,
+                expires_on=expires_on,
+            )
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_CREATED,
+            object_type="governance.trainingrecord",
+            details={"loaded": len(rows)},
+        )
+    return len(rows)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
