@@ -62,3 +62,28 @@ def test_network_page_works_without_javascript(
 
     expect(page.get_by_test_id("network-graph")).to_be_hidden()
     expect(page.get_by_role("table").nth(1)).to_contain_text("phone:07700900123")
+
+
+def test_investigator_submits_intelligence_in_the_browser(
+    open_as: Callable[..., Page], live_server: LiveServer
+) -> None:
+    page = open_as(UserFactory.create(role=Role.INVESTIGATOR).username)
+    page.goto(f"{live_server.url}/intelligence/reports/new/")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Submit intelligence").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("7")
+    page.get_by_label("Year").fill("2024")
+    page.get_by_label("1: reliable").check()
+    page.get_by_label("B: known indirectly, corroborated").check()
+    page.get_by_label("P: lawful sharing permitted", exact=True).check()
+    page.get_by_label("What the intelligence says").fill("Workers are moved at night.")
+    page.get_by_role("button", name="Submit intelligence").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("INT-2024-")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("1BP")
+    assert_accessible(page)

@@ -79,3 +79,52 @@ def test_unknown_suspects_and_networks_are_not_found() -> None:
     for key in ("entity-not-a-uuid", "record-999999", "nonsense"):
         assert client.get(reverse("intelligence:suspect", kwargs={"key": key})).status_code == 404
     assert client.get(reverse("intelligence:network", kwargs={"number": 99})).status_code == 404
+
+
+def test_an_investigator_submits_a_report_with_the_form_and_reads_it() -> None:
+    permitted = OrganisationFactory.create()
+    client = _investigator()
+
+    response = client.post(
+        reverse("intelligence:report-new"),
+        {
+            "received_day": "3",
+            "received_month": "7",
+            "received_year": "2024",
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "handling_code": "C",
+            "handling_conditions": "Named force only.",
+            "permitted_organisations": permitted.code,
+            "summary": "Workers are collected from the hostel at 5am.",
+            "vehicles": "AB12 CDE\n",
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Handling conditions: Named force only." in page
+    assert "1AC" in page
+    assert permitted.name in page
+    other = _investigator().get(response["Location"])
+    assert other.status_code == 404
+
+
+def test_form_problems_are_shown_with_the_fields() -> None:
+    response = _investigator().post(
+        reverse("intelligence:report-new"),
+        {
+            "received_day": "31",
+            "received_month": "2",
+            "received_year": "2024",
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "handling_code": "C",
+            "summary": "s",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a real date" in page
+    assert "There is a problem" in page

@@ -10,4 +10,7 @@ urlpatterns = [
     path("networks/", views.NetworkListView.as_view(), name="networks"),
     path("networks/<int:number>/", views.NetworkDetailView.as_view(), name="network"),
     path("suspects/<str:key>/", views.SuspectDetailView.as_view(), name="suspect"),
+    path("reports/", views.IntelligenceReportListView.as_view(), name="reports"),
+    path("reports/new/", views.IntelligenceReportCreateView.as_view(), name="report-new"),
+    path("reports/<str:reference>/", views.IntelligenceReportDetailView.as_view(), name="report"),
 ]

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 
+from msht.accounts.rules import Action, can, require
+from msht.core.errors import ValidationError
 from msht.intelligence import selectors, services
-from msht.intelligence.models import CandidateNetwork, NetworkRun, SuspectRecord
+from msht.intelligence.forms import IntelligenceForm
+from msht.intelligence.models import (
+    CandidateNetwork,
+    IntelligenceReport,
+    NetworkRun,
+    SuspectRecord,
+)
 from msht.intelligence.services import MISSED_OPPORTUNITY_REFERRALS
 
 NETWORKS_SHOWN = 50
+REPORTS_SHOWN = 50
 
 
 def _latest_run(request: HttpRequest) -> NetworkRun:
@@ -68,3 +78,48 @@ class SuspectDetailView(View):
         except SuspectRecord.DoesNotExist:
             raise Http404("No such suspect") from None
         return render(request, "intelligence/suspect.html", {"profile": profile})
+
+
+class IntelligenceReportListView(View):
+    """The reports the investigator may see, newest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        reports = selectors.intelligence_report_list(request.user)[:REPORTS_SHOWN]
+        context = {"reports": reports, "may_submit": can(request.user, Action.INTELLIGENCE_SUBMIT)}
+        return render(request, "intelligence/reports.html", context)
+
+
+class IntelligenceReportCreateView(View):
+    """Submit a graded report; problems are shown on the form."""
+
+    def _render(self, request: HttpRequest, form: IntelligenceForm) -> HttpResponse:
+        status = 400 if form.errors else 200
+        return render(request, "intelligence/report_form.html", {"form": form}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        require(request.user, Action.INTELLIGENCE_SUBMIT)
+        return self._render(request, IntelligenceForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = IntelligenceForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.intelligence_report_submit(request.user, answers=form.answers())
+            except ValidationError as broken:
+                for problem in broken.problems or [str(broken)]:
+                    form.add_error(None, problem)
+            else:
+                url = reverse("intelligence:report", kwargs={"reference": report.reference})
+                return HttpResponseRedirect(url)
+        return self._render(request, form)
+
+
+class IntelligenceReportDetailView(View):
+    """One report with its grading and handling conditions; others' restricted ones are 404."""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        try:
+            report = services.intelligence_report_read(request.user, reference=reference)
+        except IntelligenceReport.DoesNotExist:
+            raise Http404("No such report") from None
+        return render(request, "intelligence/report.html", {"report": report})
