@@ -110,3 +110,53 @@ def test_other_roles_may_neither_submit_nor_read(role: Role) -> None:
 
     assert client.post(REPORTS, _report(), format="json").status_code == 403
     assert client.get(REPORTS).status_code == 403
+
+
+OUTCOMES = "/api/intelligence/pursue-outcomes/"
+
+
+def test_an_investigator_records_a_pursue_outcome_for_their_agency() -> None:
+    agency = OrganisationFactory.create()
+    SuspectRecordFactory.create(source_reference="SUS-9")
+
+    response = _client(organisation=agency).post(
+        OUTCOMES,
+        {
+            "outcome_type": "charge",
+            "occurred_on": "2024-05-02",
+            "suspect_reference": "SUS-9",
+            "offence": "msa_s2",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["agency"] == agency.code
+    assert response.json()["suspect_reference"] == "SUS-9"
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"outcome_type": "arrest", "occurred_on": "2024-05-02"}, "Name the suspect record"),
+        (
+            {"outcome_type": "arrest", "occurred_on": "2024-05-02", "suspect_reference": "X"},
+            "No suspect record 'X'",
+        ),
+        (
+            {"outcome_type": "arrest", "occurred_on": "2999-05-02", "network_reference": "OP-1"},
+            "cannot be in the future",
+        ),
+    ],
+)
+def test_bad_outcomes_are_refused(body: dict[str, Any], problem: str) -> None:
+    response = _client().post(OUTCOMES, body, format="json")
+
+    assert response.status_code == 400
+    assert any(problem in text for text in response.json()["non_field_errors"])
+
+
+def test_analysts_may_not_record_outcomes() -> None:
+    body = {"outcome_type": "arrest", "occurred_on": "2024-05-02", "network_reference": "OP-1"}
+
+    assert _client(Role.ANALYST).post(OUTCOMES, body, format="json").status_code == 403

@@ -23,6 +23,8 @@ from msht.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceReport,
+    Offence,
+    PursueOutcomeType,
     SourceEvaluation,
 )
 
@@ -161,3 +163,53 @@ class IntelligenceReportDetailApi(_IntelligenceApi):
     def get(self, request: Request, reference: str) -> Response:
         report = services.intelligence_report_read(request.user, reference=reference)
         return Response(IntelligenceOutputSerializer(_output(report)).data)
+
+
+class PursueOutcomeInputSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome_type = serializers.ChoiceField(choices=PursueOutcomeType.choices)
+    occurred_on = serializers.DateField()
+    suspect_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    network_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    offence = serializers.ChoiceField(choices=Offence.choices, default=Offence.NOT_APPLICABLE)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class PursueOutcomeOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    outcome_type = serializers.CharField()
+    agency = serializers.CharField()
+    occurred_on = serializers.DateField()
+    suspect_reference = serializers.CharField()
+    network_reference = serializers.CharField()
+    offence = serializers.CharField()
+
+
+class PursueOutcomeCreateApi(_IntelligenceApi):
+    required_action = Action.PURSUE_OUTCOME_RECORD
+
+    @extend_schema(
+        operation_id="pursue_outcome_record",
+        request=PursueOutcomeInputSerializer,
+        responses={
+            201: PursueOutcomeOutputSerializer,
+            400: OpenApiResponse(description="Problems"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PursueOutcomeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = services.pursue_outcome_record(
+            request.user, answers=services.PursueOutcomeAnswers(**serializer.validated_data)
+        )
+        body = {
+            "id": outcome.pk,
+            "outcome_type": outcome.outcome_type,
+            "agency": outcome.agency.code,
+            "occurred_on": outcome.occurred_on,
+            "suspect_reference": outcome.suspect_record.source_reference
+            if outcome.suspect_record
+            else "",
+            "network_reference": outcome.network_reference,
+            "offence": outcome.offence,
+        }
+        return Response(PursueOutcomeOutputSerializer(body).data, status=201)

@@ -11,4 +11,5 @@ urlpatterns = [
         api.IntelligenceReportDetailApi.as_view(),
         name="intelligence-report",
     ),
+    path("pursue-outcomes/", api.PursueOutcomeCreateApi.as_view(), name="pursue-outcome-record"),
 ]

@@ -8,10 +8,18 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from msht.accounts.models import Directorate, Organisation
-from msht.accounts.rules import Action, Actor, intelligence_visible_to, require
+from msht.accounts.rules import (
+    PERMISSION_DENIED,
+    Action,
+    Actor,
+    can,
+    intelligence_visible_to,
+    require,
+)
+from msht.core.errors import PermissionDeniedError
 from msht.intelligence.engine.networks import (
     NodeKind,
     node,
@@ -25,6 +33,7 @@ from msht.intelligence.models import (
     IntelligenceReport,
     NetworkRun,
     PursueOutcome,
+    PursueOutcomeType,
     SuspectRanking,
     SuspectRecord,
 )
@@ -283,3 +292,32 @@ def intelligence_report_get(actor: Actor, *, reference: str) -> IntelligenceRepo
         .prefetch_related("permitted_organisations", "suspects")
         .get(reference=reference)
     )
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    agency: str
+    directorate: str
+    outcome_type: str
+    count: int
+
+
+def pursue_outcome_counts(actor: Actor) -> list[OutcomeCount]:
+    """Outcomes by agency, directorate and type (counts only: governance and investigators)."""
+    if not (can(actor, Action.SUSPECT_VIEW) or can(actor, Action.GOVERNANCE_VIEW)):
+        raise PermissionDeniedError(PERMISSION_DENIED)
+    labels = dict(Directorate.choices)
+    rows = (
+        PursueOutcome.objects.values("agency__name", "agency__directorate", "outcome_type")
+        .annotate(count=Count("id"))
+        .order_by("agency__name", "outcome_type")
+    )
+    return [
+        OutcomeCount(
+            agency=row["agency__name"],
+            directorate=labels.get(row["agency__directorate"], ""),
+            outcome_type=PursueOutcomeType(row["outcome_type"]).label,
+            count=row["count"],
+        )
+        for row in rows
+    ]

@@ -23,6 +23,9 @@ from msht.intelligence.models import (
     IntelligenceAssessment,
     IntelligenceReport,
     NetworkRun,
+    Offence,
+    PursueOutcome,
+    PursueOutcomeType,
     SourceEvaluation,
     SuspectRanking,
     SuspectRecord,
@@ -215,3 +218,55 @@ def intelligence_report_read(actor: Actor, *, reference: str) -> IntelligenceRep
     with transaction.atomic():
         audit_record(actor, event_type=AuditEventType.RECORD_VIEWED, obj=report)
     return report
+
+
+@dataclass(frozen=True)
+class PursueOutcomeAnswers:
+    outcome_type: str
+    occurred_on: dt.date
+    suspect_reference: str = ""
+    network_reference: str = ""
+    offence: str = Offence.NOT_APPLICABLE
+    notes: str = ""
+
+
+def pursue_outcome_record(actor: Actor, *, answers: PursueOutcomeAnswers) -> PursueOutcome:
+    """Record an outcome by the actor's agency against a suspect record or an operation."""
+    require(actor, Action.PURSUE_OUTCOME_RECORD)
+    assert isinstance(actor, User)  # noqa: S101 - require() has let only active users through
+    problems = []
+    if answers.outcome_type not in PursueOutcomeType.values:
+        problems.append(f"{answers.outcome_type!r} is not a Pursue outcome.")
+    if answers.offence not in Offence.values:
+        problems.append(f"{answers.offence!r} is not an offence MSHT records.")
+    if not (answers.suspect_reference or answers.network_reference.strip()):
+        problems.append("Name the suspect record or the operation the outcome is against.")
+    if answers.occurred_on > timezone.localdate():
+        problems.append("The outcome's date cannot be in the future.")
+    suspect = None
+    if answers.suspect_reference:
+        suspect = SuspectRecord.objects.filter(source_reference=answers.suspect_reference).first()
+        if suspect is None:
+            problems.append(f"No suspect record {answers.suspect_reference!r}.")
+    agency = actor.organisation
+    if agency is None:
+        problems.append("You need an organisation to record a Pursue outcome.")
+    if problems or agency is None:
+        raise ValidationError("The Pursue outcome has problems.", problems)
+    with transaction.atomic():
+        outcome = PursueOutcome.objects.create(
+            outcome_type=answers.outcome_type,
+            agency=agency,
+            suspect_record=suspect,
+            network_reference=answers.network_reference.strip(),
+            occurred_on=answers.occurred_on,
+            offence=answers.offence,
+            notes=answers.notes.strip(),
+        )
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_CREATED,
+            obj=outcome,
+            details={"outcome": outcome.outcome_type},
+        )
+    return outcome
