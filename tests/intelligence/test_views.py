@@ -34,6 +34,8 @@ def test_an_investigator_reads_networks_a_network_and_a_suspect() -> None:
     suspect = client.get(reverse("intelligence:suspect", kwargs={"key": key}))
 
     assert "Missed opportunities" in listing
+    assert "Pursue outcomes by agency" in listing
+    assert "Arrest" in listing  # the world's one outcome
     assert "Border Force" in listing
     assert 'id="network-data"' in network
     assert f"suspect:record-{world.recruiter.pk}" in network

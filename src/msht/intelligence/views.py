@@ -44,6 +44,7 @@ class NetworkListView(View):
             if run
             else [],
             "minimum_referrals": MISSED_OPPORTUNITY_REFERRALS,
+            "outcome_counts": selectors.pursue_outcome_counts(request.user),
         }
         return render(request, "intelligence/networks.html", context)
 
