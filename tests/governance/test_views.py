@@ -13,6 +13,7 @@ from msht.accounts.models import Organisation, Role, User
 from msht.core.models import Strand
 from msht.governance.models import (
     Action,
+    DeliveryPlanItem,
     IndicatorValue,
     RaciAssignment,
     Recommendation,
@@ -31,6 +32,13 @@ PAGES = [
     ("governance:raci", {}),
     ("governance:skills", {}),
 ]
+# Pages of one object: refused before the object is looked up.
+OBJECT_PAGES = [
+    ("governance:plan-item", {"pk": "1"}),
+    ("governance:action", {"pk": "1"}),
+    ("governance:respond", {"pk": "1"}),
+    ("governance:action-add", {"pk": "1"}),
+]
 
 
 def _client(role: Role) -> tuple[Client, User]:
@@ -40,7 +48,7 @@ def _client(role: Role) -> tuple[Client, User]:
     return client, user
 
 
-@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+@pytest.mark.parametrize(("name", "kwargs"), PAGES + OBJECT_PAGES)
 def test_signed_out_visitors_are_sent_to_sign_in(name: str, kwargs: dict[str, str]) -> None:
     response = Client().get(reverse(name, kwargs=kwargs))
 
@@ -49,7 +57,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(name: str, kwargs: dict[str, st
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.FIRST_RESPONDER, Role.ADMINISTRATOR])
-@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+@pytest.mark.parametrize(("name", "kwargs"), PAGES + OBJECT_PAGES)
 def test_other_roles_are_refused(role: Role, name: str, kwargs: dict[str, str]) -> None:
     client, _ = _client(role)
 
@@ -179,3 +187,37 @@ def test_the_governance_home_links_lead_to_the_pages() -> None:
 
     for name in ("indicators", "recommendations", "plan", "raci", "skills"):
         assert reverse(f"governance:{name}") in page
+
+
+def test_a_governance_user_adds_an_objective_and_a_milestone_and_moves_it_on() -> None:
+    client, _ = _client(Role.GOVERNANCE)
+    pursue = Strand.objects.get(code="pursue")
+    owner = Organisation.objects.get(code="immigration-enforcement")
+    form = {"strand": pursue.pk, "owner": owner.pk, "due_on": "", "status": "not_started"}
+
+    client.post(reverse("governance:plan"), {**form, "title": "A Pursue board", "parent": ""})
+    objective = DeliveryPlanItem.objects.get(title="A Pursue board")
+    client.post(
+        reverse("governance:plan"),
+        {**form, "title": "Terms of reference agreed", "parent": objective.pk},
+    )
+    wrong_strand = client.post(
+        reverse("governance:plan"),
+        {
+            **form,
+            "strand": Strand.objects.get(code="prevent").pk,
+            "title": "x",
+            "parent": objective.pk,
+        },
+    )
+    client.post(
+        reverse("governance:plan-item", kwargs={"pk": objective.pk}), {"status": "on_track"}
+    )
+    page = client.get(reverse("governance:plan")).content.decode()
+
+    assert wrong_strand.status_code == 400
+    assert "a milestone belongs to an objective of the same strand" in wrong_strand.content.decode()
+    assert [m.title for m in objective.milestones.all()] == ["Terms of reference agreed"]
+    objective.refresh_from_db()
+    assert objective.status == "on_track"
+    assert "Milestone: " in page

@@ -7,7 +7,13 @@ from django import forms
 from msht.accounts.models import Organisation
 from msht.core.models import Strand
 from msht.governance.engine.periods import QUARTER_PATTERN
-from msht.governance.models import ActionStatus, RaciRole, ResponseKind
+from msht.governance.models import (
+    ActionStatus,
+    DeliveryPlanItem,
+    DeliveryStatus,
+    RaciRole,
+    ResponseKind,
+)
 
 # GOV.UK error messages say what to do (design-system.service.gov.uk, 'Error message').
 PERIOD_INVALID = "Enter a quarter like 2024Q3"
@@ -19,6 +25,8 @@ DUE_ON_MISSING = "Enter the date the action is due"
 STATUS_MISSING = "Select the status of the action"
 ORGANISATION_MISSING = "Select an organisation"
 STRAND_MISSING = "Select a strand"
+TITLE_MISSING = "Enter the objective or milestone"
+DUE_ON_INVALID = "Enter the due date as year-month-day, for example 2025-03-31"
 NO_ROLE = ""
 
 
@@ -68,4 +76,31 @@ class RaciForm(forms.Form):
     )
     role = forms.ChoiceField(
         choices=[(NO_ROLE, "No role (clear the cell)"), *RaciRole.choices], required=False
+    )
+
+
+class PlanItemForm(forms.Form):
+    """A new objective, or a milestone of an existing objective."""
+
+    strand = forms.ModelChoiceField(
+        queryset=Strand.objects.order_by("pk"),
+        error_messages={"required": STRAND_MISSING, "invalid_choice": STRAND_MISSING},
+    )
+    parent = forms.ModelChoiceField(
+        queryset=DeliveryPlanItem.objects.filter(parent=None).order_by("strand", "title"),
+        required=False,
+        empty_label="None: this is a new objective",
+    )
+    title = forms.CharField(max_length=300, error_messages={"required": TITLE_MISSING})
+    owner = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        error_messages={"required": OWNER_MISSING, "invalid_choice": OWNER_MISSING},
+    )
+    due_on = forms.DateField(required=False, error_messages={"invalid": DUE_ON_INVALID})
+    status = forms.ChoiceField(choices=DeliveryStatus.choices, initial=DeliveryStatus.NOT_STARTED)
+
+
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=DeliveryStatus.choices, error_messages={"required": STATUS_MISSING}
     )

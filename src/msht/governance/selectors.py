@@ -224,6 +224,12 @@ def recommendation_get(actor: Actor | None, *, pk: int) -> Recommendation:
     return Recommendation.objects.select_related("report").get(pk=pk)
 
 
+def plan_item_get(actor: Actor | None, *, pk: int) -> DeliveryPlanItem:
+    """One objective or milestone with its strand and owner."""
+    _require_view(actor)
+    return DeliveryPlanItem.objects.select_related("strand", "owner", "parent").get(pk=pk)
+
+
 def action_get(actor: Actor | None, *, pk: int) -> Action:
     """One action with its recommendation and owner."""
     _require_view(actor)

@@ -46,6 +46,7 @@ NOT_ACCEPTED_NO_ACTIONS = (
 COMPLETE_NEEDS_EVIDENCE = "action {pk}: a complete action needs its evidence and completion date"
 RESPONSE_BEFORE_RECEIPT = "recommendation {number}: the response cannot predate the report"
 EXPIRY_BEFORE_COMPLETION = "training record: the expiry date cannot precede completion"
+MILESTONE_OF_OBJECTIVE = "a milestone belongs to an objective of the same strand"
 UNKNOWN_OWNER = "indicator {code}: owner organisation {owner!r} does not exist"
 UNKNOWN_STRAND = "indicator {code}: strand {strand!r} does not exist"
 
@@ -288,13 +289,34 @@ def plan_item_create(
     parent: DeliveryPlanItem | None = None,
     status: DeliveryStatus = DeliveryStatus.NOT_STARTED,
 ) -> DeliveryPlanItem:
-    """An objective of the delivery plan, or (with ``parent``) one of its milestones."""
+    """An objective of the delivery plan, or (with ``parent``) one of its milestones: a
+    milestone belongs to an objective of the same strand."""
     _require_edit(actor)
+    if parent is not None and (parent.parent_id is not None or parent.strand_id != strand.pk):
+        raise ValidationError(MILESTONE_OF_OBJECTIVE)
     with transaction.atomic():
         item = DeliveryPlanItem.objects.create(
             strand=strand, title=title, owner=owner, due_on=due_on, parent=parent, status=status
         )
         audit_record(actor, event_type=AuditEventType.RECORD_CREATED, obj=item)
+    return item
+
+
+def plan_item_status_set(
+    actor: Actor | None, *, item: DeliveryPlanItem, status: DeliveryStatus
+) -> DeliveryPlanItem:
+    """Move an objective or milestone on (not started, on track, at risk, off track, done)."""
+    _require_edit(actor)
+    with transaction.atomic():
+        previous = item.status
+        item.status = status
+        item.save(update_fields=["status"])
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_CHANGED,
+            obj=item,
+            details={"status": {"from": previous, "to": str(status)}},
+        )
     return item
 
 

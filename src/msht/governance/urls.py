@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
         name="directorate",
     ),
     path("delivery-plan/", views.DeliveryPlanView.as_view(), name="plan"),
+    path("delivery-plan/<int:pk>/", views.PlanItemView.as_view(), name="plan-item"),
     path("recommendations/", views.RecommendationsView.as_view(), name="recommendations"),
     path(
         "recommendations/<int:pk>/respond/",

@@ -21,10 +21,20 @@ from msht.governance.forms import (
     ActionForm,
     ActionUpdateForm,
     PeriodForm,
+    PlanItemForm,
+    PlanStatusForm,
     RaciForm,
     ResponseForm,
 )
-from msht.governance.models import Action, ActionStatus, RaciRole, Recommendation, ResponseKind
+from msht.governance.models import (
+    Action,
+    ActionStatus,
+    DeliveryPlanItem,
+    DeliveryStatus,
+    RaciRole,
+    Recommendation,
+    ResponseKind,
+)
 
 
 def _period(request: HttpRequest) -> tuple[Quarter, PeriodForm]:
@@ -88,19 +98,76 @@ class DirectorateScorecardView(View):
 
 
 class DeliveryPlanView(View):
-    """Objectives, milestones and owners per strand, with the strand's indicators."""
+    """Objectives, milestones and owners per strand, with the strand's indicators; governance
+    users add an objective or a milestone with the form below."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        period, form = _period(request)
+    def _render(self, request: HttpRequest, form: PlanItemForm, status: int = 200) -> HttpResponse:
+        period, period_form = _period(request)
         return render(
             request,
             "governance/plan.html",
             {
                 "period": period,
-                "period_form": form,
+                "period_form": period_form,
                 "strands": selectors.delivery_plan(request.user, period=period),
+                "form": form,
+                "may_edit": _may_edit(request),
             },
+            status=status,
         )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, PlanItemForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        require(request.user, Permission.GOVERNANCE_EDIT)
+        form = PlanItemForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            services.plan_item_create(
+                request.user,
+                strand=data["strand"],
+                title=data["title"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                parent=data["parent"],
+                status=DeliveryStatus(data["status"]),
+            )
+        except ValidationError as error:
+            form.add_error("parent", str(error))
+            return self._render(request, form, status=400)
+        return HttpResponseRedirect(reverse("governance:plan"))
+
+
+class PlanItemView(View):
+    """Change the status of one objective or milestone."""
+
+    template = "governance/plan_item.html"
+
+    def _item(self, request: HttpRequest, pk: int) -> DeliveryPlanItem:
+        try:
+            return selectors.plan_item_get(request.user, pk=pk)
+        except DeliveryPlanItem.DoesNotExist as missing:
+            raise Http404("No such objective or milestone") from missing
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        require(request.user, Permission.GOVERNANCE_EDIT)
+        item = self._item(request, pk)
+        form = PlanStatusForm(initial={"status": item.status})
+        return _form_page(request, self.template, form, {"item": item})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        require(request.user, Permission.GOVERNANCE_EDIT)
+        item = self._item(request, pk)
+        form = PlanStatusForm(request.POST)
+        if not form.is_valid():
+            return _form_page(request, self.template, form, {"item": item}, status=400)
+        services.plan_item_status_set(
+            request.user, item=item, status=DeliveryStatus(form.cleaned_data["status"])
+        )
+        return HttpResponseRedirect(reverse("governance:plan"))
 
 
 class RecommendationsView(View):
