@@ -5,7 +5,6 @@ linkage, so the people counts can be checked without the linkage service)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,24 +59,68 @@ def analytics_world(
     tmp_path_factory: pytest.TempPathFactory,
     django_db_setup: None,
     django_db_blocker: pytest.FixtureRequest,
-) -> Iterator[AnalyticsWorld]:
+) -> AnalyticsWorld:
     """Load a 1,500-referral world, refresh the analytics store, link from truth, refresh
-    again; the database is flushed afterwards so no other test sees the world."""
+    again, then flush the database. Tests using it must be marked ``django_db``: pytest-django
+    creates the test database only for a session that has such a test."""
     from msht.synth.services import world_load
     from tests.reference_data import load_reference_data
 
     base = tmp_path_factory.mktemp("analytics")
     world = base / "world"
     generate_world(world, referrals=WORLD_REFERRALS, seed=WORLD_SEED)
+    store = base / "analytics.duckdb"
+    truth_linked_store = base / "truth_linked.duckdb"
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         try:
             load_reference_data()
             world_load(None, directory=world)
-            store = base / "analytics.duckdb"
             analytics_refresh(None, out=store)
             assign_entities_from_truth(world)
-            truth_linked_store = base / "truth_linked.duckdb"
             analytics_refresh(None, out=truth_linked_store)
-            yield AnalyticsWorld(world=world, store=store, truth_linked_store=truth_linked_store)
+        finally:
+            # The snapshots are all the tests read: empty the store at once so that no
+            # other test of the session sees the world.
+            call_command("flush", interactive=False, verbosity=0)
+    return AnalyticsWorld(world=world, store=store, truth_linked_store=truth_linked_store)
+
+
+LINKED_WORLD_REFERRALS = 4_000
+LINKED_WORLD_SEED = 23
+
+
+@dataclass(frozen=True)
+class LinkedAnalyticsWorld:
+    """A world linked by the linkage service, then snapshotted."""
+
+    world: Path
+    store: Path
+
+
+@pytest.fixture(scope="session")
+def linked_analytics_world(
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    django_db_blocker: pytest.FixtureRequest,
+) -> LinkedAnalyticsWorld:
+    """Load a 4,000-referral world, link persons with msht.linkage (Splink on DuckDB),
+    refresh the analytics store, then flush the database."""
+    from msht.linkage.engine import TrainingPlan
+    from msht.linkage.services import linkage_run
+    from msht.synth.services import world_load
+    from tests.reference_data import load_reference_data
+
+    base = tmp_path_factory.mktemp("linked-analytics")
+    world = base / "world"
+    generate_world(world, referrals=LINKED_WORLD_REFERRALS, seed=LINKED_WORLD_SEED)
+    store = base / "linked.duckdb"
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        try:
+            load_reference_data()
+            world_load(None, directory=world)
+            # Fewer random pairs for u than production: the same accuracy on a small world.
+            linkage_run(None, kind="persons", plan=TrainingPlan(max_pairs_for_u=1e6))
+            analytics_refresh(None, out=store)
         finally:
             call_command("flush", interactive=False, verbosity=0)
+    return LinkedAnalyticsWorld(world=world, store=store)

@@ -14,6 +14,8 @@ from msht.audit.models import AuditEvent, AuditEventType
 from tests.analytics.conftest import AnalyticsWorld, read_csv
 from tests.referrals.factories import ReferralFactory
 
+pytestmark = pytest.mark.django_db
+
 # Columns of referrals.csv that identify or describe a person and must never reach the store.
 IDENTIFYING = (
     "reference",

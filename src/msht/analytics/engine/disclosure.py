@@ -187,9 +187,12 @@ class _Programme:
 
 
 def _programme(
-    system: CountSystem, published: Mapping[Quantity, int], targets: list[Quantity]
+    system: CountSystem,
+    published: Mapping[Quantity, int],
+    targets: list[Quantity],
+    universe_extra: Iterable[Quantity] = (),
 ) -> _Programme:
-    universe = list(published) + targets
+    universe = [*published, *targets, *universe_extra]
     # Every category of every family the attacker sees is an unknown in every quarter.
     seen = {(quantity.family, quantity.span) for quantity in universe if quantity.family != ALL}
     universe.extend(
@@ -277,6 +280,7 @@ def recovered_figures(
     system: CountSystem,
     published: Mapping[Quantity, int],
     suppressed: Iterable[Quantity],
+    universe: Iterable[Quantity] = (),
 ) -> list[Quantity]:
     """The suppressed figures an attacker pins to one value (the same answer as ``attack``).
 
@@ -287,7 +291,9 @@ def recovered_figures(
     targets = list(suppressed)
     if not targets:
         return []
-    programme = _programme(system, published, targets)
+    # The unknowns of every figure in ``universe`` too, so that successive checks of one
+    # release all reason about the same cells.
+    programme = _programme(system, published, targets, universe)
     truth = np.zeros(len(programme.index))
     for cell, position in programme.index.items():
         truth[position] = system.counts.get(cell, 0)
@@ -428,6 +434,18 @@ def _disclosive_zero_rows(
     return flagged
 
 
+def _known_already(
+    system: CountSystem, wanted: list[Quantity], fixed: Mapping[Quantity, bool]
+) -> set[Quantity]:
+    """Figures earlier publications already give away: shown, or pinned by what was shown.
+    Suppressing them now protects nothing, so they are never chosen as partners."""
+    shown = {quantity: system.value(quantity) for quantity, hidden in fixed.items() if not hidden}
+    if not shown:
+        return set()
+    others = [q for q in dict.fromkeys([*wanted, *fixed]) if q not in shown]
+    return set(shown) | set(recovered_figures(system, shown, others, others))
+
+
 def protect(
     system: CountSystem,
     wanted: Iterable[Quantity],
@@ -450,14 +468,19 @@ def protect(
     fixed = dict(earlier or {})
     suppressed = {quantity for quantity in wanted if not rules.publishable(system.value(quantity))}
     suppressed |= _disclosive_zero_rows(system, wanted, rules)
-    pending = sorted(suppressed | {q for q, was in fixed.items() if was})
+    # A figure an earlier release suppressed stays suppressed: showing it now would undo
+    # the protection it gave that release's other figures.
+    suppressed |= {quantity for quantity in wanted if fixed.get(quantity, False)}
+    known = _known_already(system, wanted, fixed)
+    universe = list(dict.fromkeys([*wanted, *fixed]))
+    pending = sorted((suppressed | {q for q, was in fixed.items() if was}) - known)
     while pending:
         published = {
             quantity: system.value(quantity)
-            for quantity in (*wanted, *fixed)
-            if quantity not in suppressed and not fixed.get(quantity, False)
+            for quantity in (*wanted, *known)
+            if quantity not in suppressed or quantity in known
         }
-        recovered = recovered_figures(system, published, pending)
+        recovered = recovered_figures(system, published, pending, universe)
         if not recovered:
             break
         # One partner per recovered figure whose row and column gained nothing this round
@@ -469,7 +492,7 @@ def protect(
             open_to_suppress = {
                 quantity
                 for quantity in wanted
-                if quantity not in suppressed and quantity not in fixed
+                if quantity not in suppressed and quantity not in fixed and quantity not in known
             }
             partner = _partner(system, target, open_to_suppress, suppressed)
             if partner is None:
@@ -477,8 +500,10 @@ def protect(
             suppressed.add(partner)
             added.add(partner)
         if not added:
-            raise ArithmeticError(f"cannot protect {recovered[0]}: nothing left to suppress")
-        pending = sorted({*recovered, *added})
+            # Nothing this release could still suppress helps: what pins these figures was
+            # published before, so they count as known and the rest is checked again.
+            known |= set(recovered)
+        pending = sorted({*recovered, *added} - known)
     return {quantity: quantity in suppressed for quantity in wanted}
 
 
