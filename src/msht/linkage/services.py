@@ -196,8 +196,8 @@ def _write_entities(
             object_id=str(change.entity_id),
             details={"run": run.pk, "into": change.other_entity_ids},
         )
-    # Entities left with no record (absorbed by a merge) are removed; the log keeps their ids.
-    entity_model.objects.filter(records__isnull=True).delete()  # type: ignore[attr-defined]
+    # An entity absorbed by a merge is kept, with no record: other apps may point at it
+    # (a network's ranking), and the merge log says which entity its records joined.
 
 
 def _refresh_review_queue(kind: str, run: LinkageRun, result: LinkageResult) -> int:
