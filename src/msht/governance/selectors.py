@@ -61,6 +61,7 @@ class ScorecardRow:
     history: list[Decimal | None]
     chart: str
     computed_at: dt.datetime | None
+    owner_name: str
 
 
 def _row(
@@ -101,13 +102,14 @@ def _row(
         history=history,
         chart=chart,
         computed_at=latest.computed_at if latest is not None else None,
+        owner_name=latest.indicator.owner.name if latest is not None else definition.owner,
     )
 
 
 def _stored(quarters: list[Quarter]) -> dict[tuple[str, str, str], IndicatorValue]:
     values = IndicatorValue.objects.filter(
         period__in=[str(quarter) for quarter in quarters]
-    ).select_related("indicator")
+    ).select_related("indicator__owner")
     return {(value.indicator.code, value.period, value.breakdown): value for value in values}
 
 

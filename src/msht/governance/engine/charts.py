@@ -7,13 +7,14 @@ A quarter without a value is a gap in the line, named "no data" in the descripti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 WIDTH = 320
 HEIGHT = 120
 LEFT = 44
-RIGHT = 12
+RIGHT = 28
 TOP = 12
 BOTTOM = 28
 # GOV.UK palette: blue line, black text, mid grey grid, dark grey dashed target.
@@ -73,7 +74,8 @@ def trend_chart(
 ) -> str:
     """A small line chart of values per quarter with the target as a dashed line."""
     known = [value for value in values if value is not None]
-    ceiling = max([*known, target or 0.0, 1.0]) * 1.1
+    # Headroom above the highest value or target, rounded up to a whole number for the axis.
+    ceiling = float(math.ceil(max([*known, target or 0.0, 1.0]) * 1.1))
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     step = plot_width / max(len(labels) - 1, 1)

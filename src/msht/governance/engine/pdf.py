@@ -7,6 +7,7 @@ words beneath it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,7 @@ def bar_chart(indicator: PdfIndicator) -> Drawing:
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     left, bottom, top = 12 * mm, 8 * mm, CHART_HEIGHT - 4 * mm
     known = [value for value in indicator.values if value is not None]
-    ceiling = max([*known, indicator.target_value or 0.0, 1.0]) * 1.1
+    ceiling = float(math.ceil(max([*known, indicator.target_value or 0.0, 1.0]) * 1.1))
     slot = (CHART_WIDTH - left) / max(len(indicator.quarters), 1)
 
     def height(value: float) -> float:
