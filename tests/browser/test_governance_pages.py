@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from msht.accounts.models import Role
+from msht.governance.boardpack import boardpack_write
+from msht.governance.engine.periods import Quarter
 from tests.accounts.factories import UserFactory
 from tests.browser.journeys import assert_accessible
 
@@ -77,3 +79,17 @@ def test_governance_pages_work_and_pass_axe(
     page.get_by_role("link", name="Skills gaps").click()
     expect(page.get_by_test_id("gap-matrix")).to_contain_text("missing")
     assert_accessible(page)
+
+
+def test_the_board_pack_html_passes_axe(chromium: Browser, tmp_path: Path) -> None:
+    importlib.import_module(EXAMPLE).load(apps, None)
+    pack = boardpack_write(None, period=Quarter(2024, 3), out=tmp_path / "pack")
+    page = chromium.new_context().new_page()
+
+    page.goto(pack.html.as_uri())
+
+    expect(page.get_by_role("table", name="Every indicator, nationally")).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(8)
+    assert_accessible(page)
+    page.screenshot(path=str(tmp_path / "boardpack.png"), full_page=True)
+    page.context.close()
