@@ -92,7 +92,14 @@ def test_each_database_gets_its_own_audit_checkpoint_file(tmp_path: Path) -> Non
 
 
 def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("MSHT_", "DATABASE_URL"))}
+    # A deployment's environment: none of ours, and none of Django's test-time switches (the
+    # browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy
+    # rightly refuses).
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MSHT_", "DATABASE_URL", "DJANGO_"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean_env, "DJANGO_SETTINGS_MODULE": "msht.settings", **env},
