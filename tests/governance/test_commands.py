@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from msht.accounts.models import Role
-from msht.governance.models import TrainingRecord
+from msht.governance.models import IndicatorValue, TrainingRecord
 from tests.accounts.factories import UserFactory
 from tests.governance.factories import CompetencyFactory
 
@@ -70,3 +70,14 @@ def test_a_file_without_the_columns_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="missing column"):
         call_command("training_load", str(path), stdout=io.StringIO())
+
+
+def test_indicators_are_computed_stored_and_printed_with_earlier_quarters_filled() -> None:
+    out = io.StringIO()
+
+    call_command("indicators", "--period", "2024Q3", "--backfill", "2", stdout=out)
+
+    periods = set(IndicatorValue.objects.values_list("period", flat=True))
+    assert periods == {"2024Q1", "2024Q2", "2024Q3"}
+    assert "Overdue inspection actions" in out.getvalue()
+    assert "Indicators, July to September 2024" in out.getvalue()
