@@ -107,3 +107,11 @@ def test_profile_completeness_per_column_and_group() -> None:
     measures = d.profile_completeness(profile)
     assert measures[0].value == pytest.approx(0.75)
     assert (measures[1].group, measures[1].value) == ("Hotline", 0.0)
+
+
+def test_profile_timeliness_is_the_median_of_the_delay_counts() -> None:
+    [measure] = d.profile_timeliness({"delay_days": {"10": 2, "30": 1, "400": 2}})
+    assert measure.value == pytest.approx(30.0)
+    assert measure.denominator == 5
+    [none] = d.profile_timeliness({"delay_days": {}})
+    assert none.value is None

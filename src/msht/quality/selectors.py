@@ -39,6 +39,7 @@ class BatchPicture:
 
     batch: Batch
     validity: float | None
+    timeliness: float | None
     columns: list[Measurement]
     groups: dict[str, list[Measurement]]
 
@@ -149,13 +150,15 @@ def quality_source(actor: Actor | None, *, code: str) -> SourcePicture:
         )
         groups: dict[str, list[Measurement]] = defaultdict(list)
         columns = []
-        validity = None
+        validity = timeliness = None
         for measure in measures:
             if measure.dimension == Dimension.VALIDITY and not measure.field:
                 validity = measure.value
+            elif measure.dimension == Dimension.TIMELINESS:
+                timeliness = measure.value
             elif measure.dimension == Dimension.COMPLETENESS and measure.group:
                 groups[measure.group].append(measure)
             elif measure.dimension == Dimension.COMPLETENESS:
                 columns.append(measure)
-        picture.batches.append(BatchPicture(batch, validity, columns, dict(groups)))
+        picture.batches.append(BatchPicture(batch, validity, timeliness, columns, dict(groups)))
     return picture

@@ -116,6 +116,7 @@ def _measures(source: Source, truth_directory: Path | None) -> list[dimensions.M
 def _batch_measures(batch: Batch) -> list[dimensions.Measure]:
     return [
         *dimensions.profile_completeness(batch.profile),
+        *dimensions.profile_timeliness(batch.profile),
         *dimensions.validity(batch.rows, batch.quarantined, batch.profile.get("invalid", {})),
     ]
 

@@ -290,3 +290,21 @@ def national_fields(by_source: dict[str, list[Measure]]) -> list[FieldPicture]:
             )
         )
     return sorted(pictures, key=lambda picture: (picture.completeness or 0, picture.field))
+
+
+def profile_timeliness(profile: dict[str, object]) -> list[Measure]:
+    """Median days from exploitation starting to the record, from a batch's delay counts."""
+    counts: dict[str, int] = profile.get("delay_days", {})  # type: ignore[assignment]
+    total = sum(counts.values())
+    if not total:
+        return [Measure(TIMELINESS, None, 0, 0, note="the batch gives no event dates")]
+    ordered = sorted((int(days), count) for days, count in counts.items())
+    halfway, seen, median = total / 2, 0, float(ordered[-1][0])
+    for days, count in ordered:
+        seen += count
+        if seen >= halfway:
+            median = float(days)
+            break
+    return [
+        Measure(TIMELINESS, median, total, total, note="median days from exploitation to record")
+    ]
