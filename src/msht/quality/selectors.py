@@ -127,6 +127,24 @@ def quality_sources(actor: Actor | None) -> list[Source]:
     return list(Source.objects.all())
 
 
+def _batch_picture(batch: Batch) -> BatchPicture:
+    """A batch's validity, timeliness and completeness per column and group."""
+    measures = Measurement.objects.filter(batch=batch).order_by("dimension", "group", "field")
+    groups: dict[str, list[Measurement]] = defaultdict(list)
+    columns = []
+    validity = timeliness = None
+    for measure in measures:
+        if measure.dimension == Dimension.VALIDITY and not measure.field:
+            validity = measure.value
+        elif measure.dimension == Dimension.TIMELINESS:
+            timeliness = measure.value
+        elif measure.dimension == Dimension.COMPLETENESS and measure.group:
+            groups[measure.group].append(measure)
+        elif measure.dimension == Dimension.COMPLETENESS:
+            columns.append(measure)
+    return BatchPicture(batch, validity, timeliness, columns, dict(groups))
+
+
 def quality_source(actor: Actor | None, *, code: str) -> SourcePicture:
     """One source: latest figures per dimension and field, history per run, recent batches."""
     _require(actor)
@@ -144,21 +162,5 @@ def quality_source(actor: Actor | None, *, code: str) -> SourcePicture:
                 picture.measures.setdefault(measure.dimension, []).append(measure)
         picture.history.append(summary)
     batches = Batch.objects.filter(source=source).order_by("-started_at", "-pk")[:RECENT_BATCHES]
-    for batch in batches:
-        measures = list(
-            Measurement.objects.filter(batch=batch).order_by("dimension", "group", "field")
-        )
-        groups: dict[str, list[Measurement]] = defaultdict(list)
-        columns = []
-        validity = timeliness = None
-        for measure in measures:
-            if measure.dimension == Dimension.VALIDITY and not measure.field:
-                validity = measure.value
-            elif measure.dimension == Dimension.TIMELINESS:
-                timeliness = measure.value
-            elif measure.dimension == Dimension.COMPLETENESS and measure.group:
-                groups[measure.group].append(measure)
-            elif measure.dimension == Dimension.COMPLETENESS:
-                columns.append(measure)
-        picture.batches.append(BatchPicture(batch, validity, timeliness, columns, dict(groups)))
+    picture.batches.extend(_batch_picture(batch) for batch in batches)
     return picture
