@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from msht.estimation.engine.errors import OverlapTableError
 from msht.estimation.engine.overlap import all_patterns, overlap_table, read_overlap_csv
@@ -69,3 +71,23 @@ def test_bad_tables_are_refused_with_the_row_and_column(
 ) -> None:
     with pytest.raises(OverlapTableError, match=message):
         read_overlap_csv(_write(tmp_path, text))
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=400) | st.text(alphabet="01,ABn\n\r -.9xé\x00\ufeff", max_size=300))
+def test_any_file_is_read_or_refused_with_a_reason(tmp_path: Path, data: bytes | str) -> None:
+    """Fuzzing: whatever the bytes, the reader returns a full table or says why not."""
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    try:
+        table = read_overlap_csv(path)
+    except OverlapTableError as refused:
+        reason = str(refused)
+    else:
+        assert len(table.counts) == 2 ** len(table.lists) - 1
+        assert table.observed > 0
+        return
+    assert reason

@@ -116,6 +116,19 @@ def _parse_count(value: str, line: int, column: str) -> float:
 
 def read_overlap_csv(path: Path) -> OverlapTable:
     """Read a published table: one 0/1 column per list and a count column."""
+    try:
+        return _read_overlap_csv(path)
+    except UnicodeDecodeError as error:
+        raise OverlapTableError(
+            f"{path.name} is not UTF-8 text (byte {error.start} cannot be read)."
+        ) from None
+    except csv.Error as error:
+        raise OverlapTableError(
+            f"{path.name} is not a CSV file a table can be read from: {error}."
+        ) from None
+
+
+def _read_overlap_csv(path: Path) -> OverlapTable:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
