@@ -3,6 +3,7 @@ tests; the database is flushed afterwards so no other test sees the world."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ class LinkedWorld:
 
     world: Path
     persons: Evaluation
+    persons_after_review: Evaluation
+    reviewed_pairs: int
     suspects: Evaluation
     first_run: dict[str, Any]
     second_run: dict[str, Any]
@@ -60,6 +63,24 @@ def _run_figures(run: Any) -> dict[str, Any]:
     }
 
 
+def _review_queue_as_the_truth_says(world: Path) -> int:
+    """An exact reviewer: every queued person pair decided as the world's truth says."""
+    from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind
+    from msht.linkage.services import clerical_pair_decide
+    from msht.referrals.models import PersonRecord
+    from tests.accounts.factories import DecisionMakerFactory
+
+    reviewer = DecisionMakerFactory.create()
+    person_of = truth(world, "persons")
+    reference = dict(PersonRecord.objects.values_list("pk", "source_reference"))
+    pairs = list(ClericalPair.objects.filter(kind=LinkageKind.PERSONS, decision=""))
+    for pair in pairs:
+        same = person_of[reference[pair.record_l_id]] == person_of[reference[pair.record_r_id]]
+        decision = ClericalDecision.MATCH if same else ClericalDecision.NOT_MATCH
+        clerical_pair_decide(reviewer, pair=pair, decision=decision)
+    return len(pairs)
+
+
 def _decide_two_pairs(person_record: Any) -> tuple[tuple[int, int], tuple[int, int]]:
     """A linked pair decided 'not a match' and an unlinked pair decided 'match'."""
     from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind
@@ -71,9 +92,19 @@ def _decide_two_pairs(person_record: Any) -> tuple[tuple[int, int], tuple[int, i
     members: dict[str, list[int]] = {}
     for pk, entity in entities.items():
         members.setdefault(entity, []).append(pk)
-    together = sorted(next(group for group in members.values() if len(group) == 2))
+    # Pairs nobody has decided yet (the exact reviewer may have decided some).
+    decided = set(ClericalPair.objects.values_list("record_l_id", "record_r_id"))
+    together = next(
+        pair
+        for pair in (sorted(group) for group in members.values() if len(group) == 2)
+        if tuple(pair) not in decided
+    )
     singles = sorted(group[0] for group in members.values() if len(group) == 1)
-    apart = singles[:2]
+    apart = next(
+        [first, second]
+        for first, second in itertools.pairwise(singles)
+        if (first, second) not in decided
+    )
     decisions = (
         (together, ClericalDecision.NOT_MATCH),
         (apart, ClericalDecision.MATCH),
@@ -95,7 +126,8 @@ def linked_world(
     django_db_setup: None,
     django_db_blocker: pytest.FixtureRequest,
 ) -> Iterator[LinkedWorld]:
-    """Load a world, link persons and suspects, decide two pairs, link persons again."""
+    """Load a world; link persons and suspects; review the person queue as the truth says
+    and link again; then decide two pairs against the model and link once more."""
     from msht.audit.models import AuditEvent
     from msht.intelligence.models import SuspectRecord
     from msht.linkage.services import linkage_run
@@ -113,6 +145,9 @@ def linked_world(
             persons = evaluate(_by_reference(PersonRecord), truth(world, "persons"))
             linkage_run(None, kind="suspects", plan=TEST_PLAN)
             suspects = evaluate(_by_reference(SuspectRecord), truth(world, "suspects"))
+            reviewed = _review_queue_as_the_truth_says(world)
+            linkage_run(None, kind="persons", plan=TEST_PLAN)
+            after_review = evaluate(_by_reference(PersonRecord), truth(world, "persons"))
             before = _entities(PersonRecord)
             apart, together = _decide_two_pairs(PersonRecord)
             second = linkage_run(None, kind="persons", plan=TEST_PLAN).run
@@ -127,9 +162,19 @@ def linked_world(
                     "linkage.clerical_decision",
                 )
             }
+            from msht.linkage.models import LinkageRun
+
+            audit_counts["merges logged by runs"] = sum(
+                LinkageRun.objects.values_list("merges", flat=True)
+            )
+            audit_counts["splits logged by runs"] = sum(
+                LinkageRun.objects.values_list("splits", flat=True)
+            )
             yield LinkedWorld(
                 world=world,
                 persons=persons,
+                persons_after_review=after_review,
+                reviewed_pairs=reviewed,
                 suspects=suspects,
                 first_run=_run_figures(first),
                 second_run=_run_figures(second),
