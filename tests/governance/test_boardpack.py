@@ -4,6 +4,7 @@ drawn charts (issue 9, 'What it must show')."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from PIL import Image
 
@@ -21,6 +23,7 @@ from msht.governance.models import IndicatorValue
 # The charts' bars are GOV.UK blue; nothing else on the page is drawn in it.
 BLUE = (0x1D, 0x70, 0xB8)
 POPPLER_TOOLS = ("pdftoppm", "pdftotext")
+EXAMPLE_MIGRATION = "msht.governance.migrations.0003_example_inspection_and_competencies"
 
 
 def _poppler() -> None:
@@ -46,7 +49,9 @@ def _blue_pixels(png: Path) -> int:
 
 @pytest.fixture
 def small_world(tmp_path: Path) -> None:
-    """A few hundred synthetic referrals, their decisions and intelligence, loaded."""
+    """A few hundred synthetic referrals, their decisions and intelligence, loaded, with the
+    example inspection (loaded again in case a committed test flushed the database)."""
+    importlib.import_module(EXAMPLE_MIGRATION).load(apps, None)
     world = tmp_path / "world"
     call_command("synth", referrals=400, seed=3, out=str(world), stdout=io.StringIO())
     call_command("load", str(world), stdout=io.StringIO())
@@ -71,6 +76,7 @@ def test_the_board_pack_renders_html_and_a_pdf_with_the_scorecard_and_charts(
         assert definition.name in html
     assert html.count('role="img"') >= len(INDICATORS)
     assert "style=" not in html
+    assert "Response overdue" in html  # the example: answered 24 weeks after receipt
     assert IndicatorValue.objects.filter(period="2024Q3").exists()
     assert IndicatorValue.objects.filter(period="2023Q4").exists()
 
@@ -83,6 +89,7 @@ def test_the_board_pack_renders_html_and_a_pdf_with_the_scorecard_and_charts(
     assert "National scorecard" in text
     assert re.search(r"Overdue inspection actions\s+\d+ actions\s+0 actions", text)
     assert "Inspection reports and responses" in text
+    assert "OVERDUE" in text
 
     subprocess.run(
         ["pdftoppm", "-r", "60", "-png", str(out / "boardpack.pdf"), str(out / "page")],
