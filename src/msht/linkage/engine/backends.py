@@ -21,6 +21,8 @@ class Backend(Protocol):
 
     name: str
     db_api: Any
+    # The DuckDB connection holding the prepared records (counted before blocking).
+    connection: duckdb.DuckDBPyConnection
 
     def records(self) -> Any:
         """The prepared records, registered with Splink (a SplinkDataFrame)."""
@@ -91,6 +93,7 @@ class SparkBackend:
     def __init__(self, connection: duckdb.DuckDBPyConnection, session: Any) -> None:
         from splink import SparkAPI
 
+        self.connection = connection
         self.session = session
         self.db_api = SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
         prepared = connection.table(PREPARED_TABLE).to_arrow_table()

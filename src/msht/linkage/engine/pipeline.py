@@ -22,11 +22,13 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from msht.linkage.engine.backends import Backend
 from msht.linkage.engine.model import (
+    BLOCKING,
     Thresholds,
     TrainingPlan,
     deterministic_rules,
     settings,
 )
+from msht.linkage.engine.prepare import PREPARED_TABLE
 
 ProgressCallback = Callable[[str], None]
 
@@ -76,6 +78,23 @@ def _timed(
     timings[step] = round(time.perf_counter() - started, 3)
 
 
+def pair_counts(
+    connection: duckdb.DuckDBPyConnection, rules: Sequence[tuple[str, ...]]
+) -> dict[tuple[str, ...], int]:
+    """How many pairs each blocking rule would make on the prepared records (counted by
+    grouping, without making them)."""
+    counts: dict[tuple[str, ...], int] = {}
+    for columns in rules:
+        present = " and ".join(f"{column} is not null" for column in columns)
+        grouped = ", ".join(columns)
+        rows = connection.sql(
+            f"select coalesce(sum(n * (n - 1) // 2), 0) from (select count(*) as n "  # noqa: S608
+            f"from {PREPARED_TABLE} where {present} group by {grouped})"
+        ).fetchall()
+        counts[tuple(columns)] = int(rows[0][0])
+    return counts
+
+
 def train(linker: Any, plan: TrainingPlan) -> None:
     """Prior from near-certain pairs, u by random sampling, m by EM on two blockings."""
     linker.training.estimate_probability_two_random_records_match(
@@ -84,7 +103,9 @@ def train(linker: Any, plan: TrainingPlan) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=plan.max_pairs_for_u, seed=plan.seed)
     for columns in plan.em_blocking_columns:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*columns), estimate_without_term_frequencies=False
+            block_on(*columns),
+            estimate_without_term_frequencies=False,
+            max_pairs=plan.max_pairs_for_em,
         )
 
 
@@ -155,9 +176,14 @@ def link(
     """
     timings: dict[str, float] = {}
     with _timed(timings, "train", progress):
+        loose_pairs = (
+            pair_counts(backend.connection, [rule.columns for rule in BLOCKING])
+            if model is None
+            else {}
+        )
         linker = Linker(
             backend.records(),
-            model if model is not None else settings(),
+            model if model is not None else settings(pair_counts=loose_pairs),
             log_level=logging.ERROR,
         )
         if model is None:

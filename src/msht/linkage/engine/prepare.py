@@ -133,7 +133,9 @@ select
     nullif(f.name_key, '') as forename_key,
     nullif(s.name_key, '') as surname_key,
     nullif(k.name_key, '') as name_keys,
-    string_split(nullif(k.name_key, ''), ' ') as name_key_list
+    string_split(nullif(k.name_key, ''), ' ') as name_key_list,
+    nullif(substr(f.name_key, 1, 1), '') as forename_initial,
+    nullif(substr(s.name_key, 1, 1), '') as surname_initial
 from linkage_records r
 left join linkage_name_keys f on f.name = r.forename
 left join linkage_name_keys s on s.name = r.surname
