@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from msht.accounts.rules import Action, Actor, require
 from msht.analytics.engine.charts import bar_chart
 from msht.fairness.engine.charts import RateBar, rate_chart
+from msht.fairness.engine.monitoring import FACTORS
 from msht.fairness.engine.statistics import cohens_kappa
 from msht.fairness.models import MonitoringRun, SecondReview
 
@@ -148,7 +149,7 @@ def _finding_view(number: int, finding: dict[str, Any], table: dict[str, Any]) -
 
 def _too_small(run: MonitoringRun) -> list[str]:
     groups = {
-        (c["stage"].upper(), c["factor"].replace("_", " "), c["level"], c["within"])
+        (c["stage"].upper(), FACTORS[c["factor"]][0], c["level"], c["within"])
         for c in run.report.get("comparisons", [])
         if c["status"] == "too small"
     }

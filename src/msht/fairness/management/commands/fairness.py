@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from msht.core.errors import ValidationError
-from msht.fairness.engine.monitoring import MonitoringSettings
+from msht.fairness.engine.monitoring import FACTORS, MonitoringSettings
 from msht.fairness.models import MonitoringRun
 from msht.fairness.services import monitoring_run, second_review_draw
 
@@ -100,7 +100,8 @@ class Command(BaseCommand):
                 f"{len(groups)} groups too small to judge (fewer than "
                 f"{run.settings['minimum_decisions']} decisions): "
                 + "; ".join(
-                    f"{stage.upper()} {factor} {level}" + (f" ({within})" if within else "")
+                    f"{stage.upper()} {FACTORS[factor][0]} {level}"
+                    + (f" ({within})" if within else "")
                     for stage, factor, level, within in groups
                 )
             )
