@@ -38,7 +38,7 @@ from enum import StrEnum
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 
 ALL = "*"
 # Two values closer than this are the same value to the attacker's LP.
@@ -246,6 +246,7 @@ def _screen(
     # Bounds make every screening programme bounded; a point inside them is still feasible
     # for the attacker, so the proof holds.
     ceiling = float(truth.sum()) + 1.0
+    undecided -= _movable_zeros(programme, objectives, truth, ceiling)
     generator = np.random.default_rng(20_240_930)
     for _round in range(_SCREENING_ROUNDS):
         if not undecided:
@@ -264,6 +265,47 @@ def _screen(
             if abs(float(objectives[target] @ (point - truth))) <= TOLERANCE
         }
     return undecided
+
+
+def _movable_zeros(
+    programme: _Programme,
+    objectives: Mapping[Quantity, np.ndarray],
+    truth: np.ndarray,
+    ceiling: float,
+) -> set[Quantity]:
+    """Figures that are truly 0 but could be positive, found by one programme: it raises a
+    slack t <= min(x, 1) on every cell of such figures as far as it can, so every cell
+    shown positive in its solution is a cell the attacker cannot hold at 0."""
+    zeros = [target for target, vector in objectives.items() if float(vector @ truth) == 0]
+    if not zeros or programme.matrix is None:
+        return set()
+    cells = sorted({int(i) for target in zeros for i in np.flatnonzero(objectives[target])})
+    width, extra = len(programme.index), len(cells)
+    equality = hstack([programme.matrix, csr_matrix((programme.matrix.shape[0], extra))])
+    rows = np.arange(extra)
+    slack_below_cell = hstack(
+        [
+            csr_matrix((-np.ones(extra), (rows, cells)), shape=(extra, width)),
+            csr_matrix((np.ones(extra), (rows, rows)), shape=(extra, extra)),
+        ]
+    )
+    result = linprog(
+        np.concatenate([np.zeros(width), -np.ones(extra)]),
+        A_ub=slack_below_cell,
+        b_ub=np.zeros(extra),
+        A_eq=equality,
+        b_eq=np.array(programme.right),
+        bounds=[(0, ceiling)] * width + [(0, 1)] * extra,
+        method="highs",
+    )
+    if result.status != 0:
+        return set()
+    positive = {cell for cell, slack in zip(cells, result.x[width:], strict=True) if slack > 1e-7}
+    return {
+        target
+        for target in zeros
+        if any(int(i) in positive for i in np.flatnonzero(objectives[target]))
+    }
 
 
 def _pinned(programme: _Programme, objective: np.ndarray, true_value: float) -> bool:
