@@ -140,7 +140,7 @@ def _finding_view(number: int, finding: dict[str, Any], table: dict[str, Any]) -
         number=number,
         sentence=finding["sentence"],
         measure=finding["measure"],
-        q_value=f"{finding['q_value']:.4f}",
+        q_value="below 0.0001" if finding["q_value"] < 0.0001 else f"{finding['q_value']:.4f}",
         title=table["title"],
         rows=rows,
         chart=chart,
