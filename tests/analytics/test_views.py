@@ -129,3 +129,30 @@ def test_without_a_store_the_page_says_so(settings: Any, tmp_path: Path) -> None
     response = _client(_user(Role.ANALYST)).get(DASHBOARD)
     assert response.status_code == 200
     assert "msht analytics refresh" in response.content.decode()
+
+
+def test_the_national_picture_shows_the_latest_hidden_figure_with_its_caveats() -> None:
+    from msht.estimation.models import EstimationRun
+
+    client = _client(_user(Role.ANALYST))
+    assert 'data-testid="hidden-figure"' not in client.get(DASHBOARD).content.decode()
+    EstimationRun.objects.create(
+        period="2024",
+        grouping="sector",
+        selection="stepwise",
+        referral_count=300,
+        people_seen=280,
+        linked_share=1.0,
+        point=1200,
+        lower=900,
+        upper=1700,
+        result={},
+        caveats=["The lists are assumed to describe one closed population."],
+        rules_version="2026.2",
+    )
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert "An estimated <strong>1200</strong> victims in 2024" in page
+    assert "95% interval 900 to 1700" in page
+    assert "closed population" in page

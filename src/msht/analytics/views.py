@@ -23,6 +23,7 @@ from msht.analytics.engine.periods import Quarter
 from msht.analytics.forms import DashboardFilterForm, PublishForm
 from msht.analytics.models import Publication
 from msht.core.errors import ConfigurationError
+from msht.estimation.selectors import estimation_run_latest
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, DashboardFilters]:
@@ -96,6 +97,7 @@ class NationalDashboardView(View):
             "dashboard": dashboard,
             "heading": "National picture",
             "can_publish": can(request.user, Action.STATISTICS_PUBLISH),
+            "hidden_figure": estimation_run_latest(request.user),
             **_charts(dashboard),
         }
         return render(request, "analytics/dashboard.html", context)

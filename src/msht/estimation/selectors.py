@@ -118,3 +118,8 @@ def estimation_run_list(actor: Actor) -> QuerySet[EstimationRun]:
 def estimation_run_get(actor: Actor, run_id: int) -> EstimationRun:
     require(actor, Action.STATISTICS_VIEW)
     return EstimationRun.objects.select_related("created_by").get(pk=run_id)
+
+
+def estimation_run_latest(actor: Actor) -> EstimationRun | None:
+    """The newest estimate, for the national picture (None before the first)."""
+    return estimation_run_list(actor).first()
