@@ -143,38 +143,46 @@ def cox_hazard_ratio(
 def _cox_newton(
     time: FloatArray, event: FloatArray, design: FloatArray, iterations: int = 50
 ) -> tuple[FloatArray, FloatArray] | None:
-    """Breslow partial likelihood maximised by Newton steps, halved while it falls."""
+    """Breslow partial likelihood maximised by Newton steps, halved while it falls.
+
+    The information matrix is X' diag(w c) X minus the sum over times of d m m', where
+    c is each row's sum of d / R0 over the times it was at risk: one matrix product, so
+    memory stays at one copy of the design however many columns it has.
+    """
     # Rows sorted by time, so sums per distinct time are reduceat over contiguous runs.
     order = np.argsort(time, kind="stable")
     time, event, design = time[order], event[order], design[order]
-    _, starts = np.unique(time, return_index=True)
+    _, starts, position = np.unique(time, return_index=True, return_inverse=True)
     width = design.shape[1]
     events_at = np.add.reduceat(event, starts)
     event_sums = np.add.reduceat(design * event[:, None], starts, axis=0)
-    outer = (design[:, :, None] * design[:, None, :]).reshape(time.size, width * width)
 
     def risk_sums(beta: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, float]:
         linear = design @ beta
         weight = np.exp(linear - linear.max())
-        r0 = np.add.reduceat(weight, starts)
-        r1 = np.add.reduceat(design * weight[:, None], starts, axis=0)
-        r2 = np.add.reduceat(outer * weight[:, None], starts, axis=0).reshape(-1, width, width)
         # Everyone still waiting at a time is at risk then: sums from the latest time back.
-        r0, r1, r2 = (np.cumsum(a[::-1], axis=0)[::-1] for a in (r0, r1, r2))
+        r0 = np.cumsum(np.add.reduceat(weight, starts)[::-1])[::-1]
+        r1 = np.cumsum(np.add.reduceat(design * weight[:, None], starts, axis=0)[::-1], axis=0)[
+            ::-1
+        ]
         with np.errstate(divide="ignore"):
             loglik = float((event * (linear - linear.max())).sum() - (events_at * np.log(r0)).sum())
-        return r0, r1, r2, loglik
+        return r0, r1, weight, loglik
+
+    def information(r0: FloatArray, r1: FloatArray, weight: FloatArray) -> FloatArray:
+        mean = r1 / r0[:, None]
+        at_risk = np.cumsum(events_at / r0)[position]
+        first = (design * (weight * at_risk)[:, None]).T @ design
+        second = (mean * events_at[:, None]).T @ mean
+        result: FloatArray = first - second
+        return result
 
     beta = np.zeros(width)
-    r0, r1, r2, loglik = risk_sums(beta)
-    hessian = np.zeros((width, width))
+    r0, r1, weight, loglik = risk_sums(beta)
     for _ in range(iterations):
-        mean = r1 / r0[:, None]
-        gradient = (event_sums - events_at[:, None] * mean).sum(axis=0)
-        spread = r2 / r0[:, None, None] - mean[:, :, None] * mean[:, None, :]
-        hessian = (events_at[:, None, None] * spread).sum(axis=0)
+        gradient = (event_sums - events_at[:, None] * (r1 / r0[:, None])).sum(axis=0)
         try:
-            step = np.linalg.solve(hessian, gradient)
+            step = np.linalg.solve(information(r0, r1, weight), gradient)
         except np.linalg.LinAlgError:
             return None
         scale = 1.0
@@ -185,17 +193,14 @@ def _cox_newton(
                 break
             scale /= 2
         beta = candidate
-        r0, r1, r2, previous = *new[:3], loglik
+        r0, r1, weight, previous = *new[:3], loglik
         loglik = new[3]
         if abs(loglik - previous) < 1e-10:
             break
-    mean = r1 / r0[:, None]
-    spread = r2 / r0[:, None, None] - mean[:, :, None] * mean[:, None, :]
-    hessian = (events_at[:, None, None] * spread).sum(axis=0)
     if not np.all(np.isfinite(beta)):
         return None
     try:
-        covariance = np.linalg.inv(hessian)
+        covariance: FloatArray = np.linalg.inv(information(r0, r1, weight)).astype(np.float64)
     except np.linalg.LinAlgError:
         return None
     return beta, covariance
