@@ -29,7 +29,7 @@ class EstimationRun(models.Model):
     upper = models.PositiveIntegerField(null=True, blank=True)
     result = models.JSONField(help_text="Lists, overlaps, the selected model and every candidate.")
     caveats = models.JSONField(default=list)
-    rules_version = models.CharField(max_length=32)
+    rules_version = models.CharField(max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
