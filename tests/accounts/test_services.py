@@ -178,11 +178,14 @@ def test_demo_command_runs_synth_and_load_only_when_they_exist(
 
     monkeypatch.setattr(demo, "get_commands", lambda: {"synth": "msht.synth", "load": "msht.synth"})
     call_command("demo", "--referrals", "50", "--seed", "7", stdout=StringIO())
-    world = str(tmp_path / "demo-world")
-    assert calls == [
-        ("synth", (), {"referrals": 50, "seed": 7, "out": world}),
-        ("load", (world,), {}),
+    world = tmp_path / "demo-world"
+    pipelines = demo.pipeline_steps(world, tmp_path / "publications" / demo.DEMO_QUARTER)
+    assert [(name, args) for name, args, _ in calls] == [
+        ("synth", ()),
+        ("load", (str(world),)),
+        *((command, tuple(arguments)) for _, command, arguments in pipelines),
     ]
+    assert calls[0][2] == {"referrals": 50, "seed": 7, "out": str(world)}
 
 
 def test_serve_command_collects_static_files_then_serves(

@@ -6,17 +6,46 @@ import io
 import shutil
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from msht.accounts.services import DemoUser, demo_users_ensure
 
 PASSWORD_UNCHANGED = "(unchanged)"  # noqa: S105 - a label, not a password
+DEMO_QUARTER = "2024Q4"  # the synthetic world ends with 2024
+DEMO_YEAR = "2024"
+
+
+def pipeline_steps(world: Path, publications: Path) -> list[tuple[str, str, list[str]]]:
+    """What ``msht demo`` runs after loading the world: (description, command, arguments)."""
+    return [
+        ("Ingest the police export", "ingest", ["police", str(world / "police_export.csv")]),
+        (
+            "Ingest the Border Force export",
+            "ingest",
+            ["border_force", str(world / "border_force_export.jsonl")],
+        ),
+        ("Ingest the NGO export", "ingest", ["ngo", str(world / "ngo_export.csv")]),
+        ("Link persons", "link", ["persons"]),
+        ("Link suspects", "link", ["suspects"]),
+        ("Build perpetrator networks", "networks", []),
+        ("Refresh the analytics store", "analytics", ["refresh"]),
+        ("Measure data quality", "quality", []),
+        ("Monitor decisions", "fairness", ["--period", DEMO_YEAR]),
+        ("Estimate the hidden figure", "estimate", ["--period", DEMO_YEAR, "--bootstrap", "200"]),
+        ("Compute the indicators", "indicators", ["--period", DEMO_QUARTER, "--backfill", "3"]),
+        (
+            "Publish the statistics",
+            "publish",
+            ["--period", DEMO_QUARTER, "--out", str(publications)],
+        ),
+    ]
 
 
 def _width() -> int:
@@ -73,6 +102,21 @@ class Command(BaseCommand):
         world = Path(settings.VAR_DIR) / "demo-world"
         call_command("synth", referrals=referrals, seed=seed, out=str(world))
         call_command("load", str(world))
+        self._pipelines(world)
+
+    def _pipelines(self, world: Path) -> None:
+        """Run every pipeline once over the loaded world, so each page has something to show."""
+        publications = Path(settings.VAR_DIR) / "publications" / DEMO_QUARTER
+        steps = pipeline_steps(world, publications)
+        console = Console(file=cast(IO[str], self.stdout), width=_width())
+        with Progress(
+            TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as bar:
+            task = bar.add_task("Pipelines", total=len(steps))
+            for description, command, arguments in steps:
+                bar.update(task, description=description)
+                call_command(command, *arguments, stdout=io.StringIO())
+                bar.advance(task)
 
     def _print_users(self, users: list[DemoUser]) -> None:
         table = Table(
