@@ -105,6 +105,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "api:intelligence-reports": frozenset({INV}),
     "api:intelligence-report": frozenset({INV}),
     "api:pursue-outcome-record": frozenset({INV}),
+    "intelligence:outcome-new": frozenset({INV}),
 }
 
 MATRIX_ROUTES = [(name, route) for name, route in ROUTES if name not in OUTSIDE_THE_MATRIX]

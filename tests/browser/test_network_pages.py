@@ -87,3 +87,23 @@ def test_investigator_submits_intelligence_in_the_browser(
     expect(page.get_by_role("heading", level=1)).to_contain_text("INT-2024-")
     expect(page.locator(".govuk-summary-list")).to_contain_text("1BP")
     assert_accessible(page)
+
+
+def test_investigator_records_a_pursue_outcome_in_the_browser(
+    open_as: Callable[..., Page], live_server: LiveServer
+) -> None:
+    world = _store_world()
+    page = open_as(UserFactory.create(role=Role.INVESTIGATOR).username)
+    page.goto(f"{live_server.url}/intelligence/outcomes/new/")
+    assert_accessible(page)
+
+    page.get_by_label("Charge", exact=True).check()
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2024")
+    page.get_by_label("Suspect record").fill(world.recruiter.source_reference)
+    page.get_by_label("Modern Slavery Act 2015 s.2 (human trafficking)").check()
+    page.get_by_role("button", name="Record the outcome").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Perpetrator networks")
+    assert world.recruiter.outcomes.get().outcome_type == "charge"

@@ -130,3 +130,39 @@ def test_form_problems_are_shown_with_the_fields() -> None:
     assert response.status_code == 400
     assert "Enter a real date" in page
     assert "There is a problem" in page
+
+
+def test_an_investigator_records_a_pursue_outcome_with_the_form() -> None:
+    world = _store_world()
+    client = _investigator()
+
+    refused = client.post(
+        reverse("intelligence:outcome-new"),
+        {
+            "outcome_type": "arrest",
+            "occurred_day": "31",
+            "occurred_month": "2",
+            "occurred_year": "2024",
+            "offence": "msa_s1",
+        },
+    )
+    recorded = client.post(
+        reverse("intelligence:outcome-new"),
+        {
+            "outcome_type": "arrest",
+            "occurred_day": "3",
+            "occurred_month": "2",
+            "occurred_year": "2024",
+            "offence": "msa_s1",
+            "suspect_reference": world.recruiter.source_reference,
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "Enter a real date" in refused.content.decode()
+    assert recorded.status_code == 302
+    assert world.recruiter.outcomes.get().outcome_type == "arrest"
+    assert client.get(reverse("intelligence:outcome-new")).status_code == 200
+    analyst = Client()
+    analyst.force_login(UserFactory.create(role=Role.ANALYST))
+    assert analyst.get(reverse("intelligence:outcome-new")).status_code == 403

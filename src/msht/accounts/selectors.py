@@ -77,14 +77,27 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
         ),
     ),
     Role.INVESTIGATOR: (
-        HomeLink("Submit intelligence", "Graded on the 3x5x2 model."),
-        HomeLink("Suspects and networks", "Suspects linked across agencies."),
+        HomeLink("Submit intelligence", "Graded on the 3x5x2 model.", "intelligence:report-new"),
+        HomeLink(
+            "Intelligence",
+            "Reports you may see, with their handling conditions.",
+            "intelligence:reports",
+        ),
+        HomeLink(
+            "Suspects and networks",
+            "Suspects linked across agencies, networks, missed opportunities.",
+            "intelligence:networks",
+        ),
         HomeLink(
             "Possible duplicate suspects",
             "Decide whether two records describe the same suspect.",
             "linkage:queue-suspects",
         ),
-        HomeLink("Record a Pursue outcome", "Investigations, arrests, charges, convictions."),
+        HomeLink(
+            "Record a Pursue outcome",
+            "Investigations, arrests, charges, convictions.",
+            "intelligence:outcome-new",
+        ),
     ),
     Role.ANALYST: (
         HomeLink(
@@ -97,6 +110,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "Record linkage",
             "Linkage runs, their trained models and reviewers' precision.",
             "linkage:runs",
+        ),
+        HomeLink(
+            "The hidden figure",
+            "How many victims no list has seen: multiple systems estimation.",
+            "estimation:list",
         ),
     ),
     Role.GOVERNANCE: (

@@ -7,8 +7,14 @@ from typing import Any
 
 from django import forms
 
-from msht.intelligence.models import HandlingCode, IntelligenceAssessment, SourceEvaluation
-from msht.intelligence.services import IntelligenceAnswers
+from msht.intelligence.models import (
+    HandlingCode,
+    IntelligenceAssessment,
+    Offence,
+    PursueOutcomeType,
+    SourceEvaluation,
+)
+from msht.intelligence.services import IntelligenceAnswers, PursueOutcomeAnswers
 from msht.referrals.forms import DateGroup
 
 LINES_HINT = "One per line."
@@ -77,13 +83,7 @@ class IntelligenceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        parts = [data.get(f"received_{part}") for part in ("year", "month", "day")]
-        year, month, day = parts
-        if year is not None and month is not None and day is not None:
-            try:
-                data["received_on"] = dt.date(int(year), int(month), int(day))
-            except ValueError:
-                self.add_error("received_day", "Enter a real date")
+        data["received_on"] = _clean_date(self, data, "received")
         return data
 
     def answers(self) -> IntelligenceAnswers:
@@ -102,3 +102,52 @@ class IntelligenceForm(forms.Form):
             vehicles=_split(data["vehicles"]),
             organisations_named=_split(data["organisations_named"]),
         )
+
+
+class PursueOutcomeForm(forms.Form):
+    date_groups = (DateGroup("occurred", "When did it happen?", "For example, 27 3 2024"),)
+    outcome_type = forms.ChoiceField(
+        label="Outcome", choices=PursueOutcomeType.choices, widget=forms.RadioSelect
+    )
+    occurred_day = _part("Day", 1, 31)
+    occurred_month = _part("Month", 1, 12)
+    occurred_year = _part("Year", 2000, 2100)
+    suspect_reference = forms.CharField(
+        label="Suspect record", required=False, help_text="The suspect record's reference."
+    )
+    network_reference = forms.CharField(
+        label="Operation",
+        required=False,
+        help_text="Your agency's own reference for the operation, when the outcome is against it.",
+    )
+    offence = forms.ChoiceField(label="Offence", choices=Offence.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["occurred_on"] = _clean_date(self, data, "occurred")
+        return data
+
+    def answers(self) -> PursueOutcomeAnswers:
+        data = self.cleaned_data
+        return PursueOutcomeAnswers(
+            outcome_type=data["outcome_type"],
+            occurred_on=data["occurred_on"],
+            suspect_reference=data["suspect_reference"].strip(),
+            network_reference=data["network_reference"],
+            offence=data["offence"],
+            notes=data["notes"],
+        )
+
+
+def _clean_date(form: forms.Form, data: dict[str, Any], prefix: str) -> dt.date | None:
+    """The date of a day, month and year group; 'Enter a real date' when the three parts
+    are given but make no date (31 February)."""
+    year, month, day = (data.get(f"{prefix}_{part}") for part in ("year", "month", "day"))
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        form.add_error(f"{prefix}_day", "Enter a real date")
+        return None

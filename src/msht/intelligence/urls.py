@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/", views.IntelligenceReportListView.as_view(), name="reports"),
     path("reports/new/", views.IntelligenceReportCreateView.as_view(), name="report-new"),
     path("reports/<str:reference>/", views.IntelligenceReportDetailView.as_view(), name="report"),
+    path("outcomes/new/", views.PursueOutcomeCreateView.as_view(), name="outcome-new"),
 ]

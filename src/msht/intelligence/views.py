@@ -10,7 +10,7 @@ from django.views import View
 from msht.accounts.rules import Action, can, require
 from msht.core.errors import ValidationError
 from msht.intelligence import selectors, services
-from msht.intelligence.forms import IntelligenceForm
+from msht.intelligence.forms import IntelligenceForm, PursueOutcomeForm
 from msht.intelligence.models import (
     CandidateNetwork,
     IntelligenceReport,
@@ -124,3 +124,27 @@ class IntelligenceReportDetailView(View):
         except IntelligenceReport.DoesNotExist:
             raise Http404("No such report") from None
         return render(request, "intelligence/report.html", {"report": report})
+
+
+class PursueOutcomeCreateView(View):
+    """Record a Pursue outcome for the investigator's agency."""
+
+    def _render(self, request: HttpRequest, form: PursueOutcomeForm) -> HttpResponse:
+        status = 400 if form.errors else 200
+        return render(request, "intelligence/outcome_form.html", {"form": form}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        require(request.user, Action.PURSUE_OUTCOME_RECORD)
+        return self._render(request, PursueOutcomeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PursueOutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.pursue_outcome_record(request.user, answers=form.answers())
+            except ValidationError as broken:
+                for problem in broken.problems or [str(broken)]:
+                    form.add_error(None, problem)
+            else:
+                return HttpResponseRedirect(reverse("intelligence:networks"))
+        return self._render(request, form)
