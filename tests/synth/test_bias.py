@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -162,3 +163,31 @@ def test_monitoring_finds_a_bias_planted_in_the_synth_decision_engine() -> None:
 
 def test_the_same_engine_without_the_bias_raises_no_such_finding() -> None:
     assert _planted(_decisions(None)) == []
+
+
+def _cg_positive_rate(world: Path) -> tuple[float, int]:
+    """The positive CG rate of detained people decided by the IECA, and how many there are."""
+    referrals = pd.read_csv(world / "referrals.csv", usecols=["reference", "immigration_status"])
+    decisions = pd.read_csv(world / "decisions.csv")
+    cg = decisions[(decisions["stage"] == "cg") & decisions["outcome"].notna()]
+    cg = cg.merge(referrals, left_on="referral_reference", right_on="reference")
+    by_ieca = cg["decision_making_unit"] == IECA_CODE
+    affected = cg[by_ieca & (cg["immigration_status"] == DETAINED)]
+    return float((affected["outcome"] == "positive").mean()), len(affected)
+
+
+@pytest.mark.slow
+def test_a_whole_world_carries_the_planted_bias(tmp_path: Path) -> None:
+    from msht.synth.engine import generate_world
+
+    generate_world(tmp_path / "fair", referrals=30_000, seed=3)
+    generate_world(tmp_path / "biased", referrals=30_000, seed=3, parameters=_biased("0.2"))
+
+    fair_rate, fair_count = _cg_positive_rate(tmp_path / "fair")
+    biased_rate, biased_count = _cg_positive_rate(tmp_path / "biased")
+    print(
+        f"detained people's CG by the IECA: positive {fair_rate:.1%} of {fair_count} "
+        f"without the bias, {biased_rate:.1%} of {biased_count} with odds ratio 0.2"
+    )
+    assert fair_count > 50
+    assert biased_rate < fair_rate - 0.1

@@ -25,7 +25,12 @@ from msht.synth.engine import calibration as cal
 from msht.synth.engine import organisations as orgs
 from msht.synth.engine import schema
 from msht.synth.engine.csvout import CsvSink
-from msht.synth.engine.decisions import ConclusiveGroundsQueue, DecisionLog, reasonable_grounds
+from msht.synth.engine.decisions import (
+    ConclusiveGroundsQueue,
+    DecisionBias,
+    DecisionLog,
+    reasonable_grounds,
+)
 from msht.synth.engine.notifications import duty_to_notify
 from msht.synth.engine.parameters import SynthParameters
 from msht.synth.engine.perpetrators import ChunkReferrals, Perpetrators
@@ -152,7 +157,11 @@ class _World:
         scale = referrals / sum(figure.value for figure in cal.REFERRALS_PER_YEAR.values())
         self.log = DecisionLog(self.tag)
         self.queue = ConclusiveGroundsQueue(
-            self.rng, self.log, start=day_number(dt.date(cal.YEARS[0], 1, 1)), scale=scale
+            self.rng,
+            self.log,
+            start=day_number(dt.date(cal.YEARS[0], 1, 1)),
+            scale=scale,
+            bias=DecisionBias.from_parameters(parameters),
         )
         self.perpetrators = Perpetrators(self.rng, self.tag, parameters, self.end)
         self.sinks = {spec.name: CsvSink(directory, spec) for spec in schema.ALL_FILES}
@@ -252,6 +261,7 @@ class _World:
             nations=draw.nation,
             authority=draw.competent_authority,
             end=self.end,
+            immigration_status=draw.immigration_status,
         )
         self.queue.advance(min(int(days[-1]) + 30, self.end))
         self.write(schema.DECISIONS, self.log.drain())
