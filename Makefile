@@ -42,11 +42,13 @@ lint: install
 pytest: install assets
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL when MSHT_TEST_POSTGRES names a server (.ci/run sets it).
+# The suite again on PostgreSQL when MSHT_TEST_POSTGRES names a server (.ci/run sets it).
+# The slow suites (whole worlds linked, the CTDC file, simulations) run once, on SQLite,
+# to keep CI within its time: what they measure does not depend on the database.
 pytest-postgres: install assets
 	@if [ -n "$$MSHT_TEST_POSTGRES" ]; then \
-		echo "pytest on PostgreSQL"; \
-		DATABASE_URL="$$MSHT_TEST_POSTGRES" $(BIN)/pytest -n auto $(PYTEST_ARGS); \
+		echo "pytest on PostgreSQL (slow suites ran on SQLite)"; \
+		DATABASE_URL="$$MSHT_TEST_POSTGRES" $(BIN)/pytest -n auto -m "not slow" $(PYTEST_ARGS); \
 	else \
 		echo "MSHT_TEST_POSTGRES not set: PostgreSQL pass skipped"; \
 	fi
