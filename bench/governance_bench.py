@@ -61,13 +61,13 @@ def _seed(work: Path, referrals: int) -> None:
 
 def _read_rows() -> int:
     """The baseline: every row the quarter's indicators depend on, read once."""
+    from msht.core.periods import Quarter
     from msht.decisions.models import Decision
-    from msht.governance.engine.periods import Quarter
     from msht.intelligence.models import IntelligenceReport, PursueOutcome
     from msht.referrals.models import Referral
 
     quarter = Quarter.parse(QUARTER)
-    span = (quarter.starts_on, quarter.ends_on)
+    span = (quarter.first_day, quarter.last_day)
     rows: list[list[tuple[Any, ...]]] = [
         list(
             Decision.objects.filter(decided_on__range=span).values_list(
@@ -103,8 +103,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from msht.core.periods import Quarter
     from msht.governance.boardpack import boardpack_write
-    from msht.governance.engine.periods import Quarter
     from msht.governance.services import indicator_values_compute
 
     started = time.perf_counter()

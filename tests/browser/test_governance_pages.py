@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from msht.accounts.models import Role
+from msht.core.periods import Quarter
 from msht.governance.boardpack import boardpack_write
-from msht.governance.engine.periods import Quarter
 from tests.accounts.factories import UserFactory
 from tests.browser.journeys import assert_accessible
 

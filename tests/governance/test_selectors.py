@@ -11,7 +11,7 @@ import pytest
 from msht.accounts.models import Organisation, Role, User
 from msht.core.errors import PermissionDeniedError
 from msht.core.models import Strand
-from msht.governance.engine.periods import Quarter
+from msht.core.periods import Quarter
 from msht.governance.engine.rag import Rag, Trend
 from msht.governance.models import Competency, RaciRole
 from msht.governance.selectors import raci_matrix, scorecard, skills_gaps

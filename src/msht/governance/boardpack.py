@@ -21,9 +21,9 @@ from msht.accounts.rules import Action as Permission
 from msht.accounts.rules import Actor, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
+from msht.core.periods import Quarter
 from msht.governance import selectors
 from msht.governance.engine.pdf import PdfIndicator, PdfPack, render_pdf
-from msht.governance.engine.periods import Quarter
 from msht.governance.services import indicator_values_compute
 from msht.governance.templatetags.governance import figure
 

@@ -6,7 +6,7 @@ from django import forms
 
 from msht.accounts.models import Organisation
 from msht.core.models import Strand
-from msht.governance.engine.periods import QUARTER_PATTERN
+from msht.core.periods import QUARTER_PATTERN
 from msht.governance.models import (
     ActionStatus,
     DeliveryPlanItem,

@@ -20,9 +20,9 @@ from django.db.models import Count, F, Q
 from msht.accounts.models import Directorate
 from msht.core import policy
 from msht.core.calendar import add_working_days
+from msht.core.periods import Quarter
 from msht.core.reference import UkNation
 from msht.decisions.models import Decision, DecisionOutcome, DecisionStage
-from msht.governance.engine.periods import Quarter
 from msht.governance.models import Action, Direction, Frequency, InspectionReport
 from msht.intelligence.models import HandlingCode, IntelligenceReport, PursueOutcome
 from msht.quality.models import Dimension, Measurement, QualityRun
@@ -82,7 +82,7 @@ def _share(numerator: int, denominator: int) -> Decimal | None:
 
 def _as_of(quarter: Quarter, as_of: dt.date) -> dt.date:
     """A quarter still running is read up to today, not to its last day."""
-    return min(quarter.ends_on, as_of)
+    return min(quarter.last_day, as_of)
 
 
 def _per_directorate(counts: Counter[str], unit_note: str = "") -> list[Reading]:
@@ -99,7 +99,7 @@ def rg_within_target(quarter: Quarter, as_of: dt.date) -> list[Reading]:
     the referral (policy rg_decision_working_days, in force on the referral date)."""
     decisions = Decision.objects.filter(
         stage=DecisionStage.REASONABLE_GROUNDS,
-        decided_on__range=(quarter.starts_on, _as_of(quarter, as_of)),
+        decided_on__range=(quarter.first_day, _as_of(quarter, as_of)),
         outcome__in=(DecisionOutcome.POSITIVE, DecisionOutcome.NEGATIVE),
     ).values_list("decided_on", "referral__referred_on", "referral__nation")
     within = total = 0
@@ -120,7 +120,7 @@ def median_days_to_cg(quarter: Quarter, as_of: dt.date) -> list[Reading]:
         (decided_on - referred_on).days
         for decided_on, referred_on in Decision.objects.filter(
             stage=DecisionStage.CONCLUSIVE_GROUNDS,
-            decided_on__range=(quarter.starts_on, _as_of(quarter, as_of)),
+            decided_on__range=(quarter.first_day, _as_of(quarter, as_of)),
             outcome__in=(DecisionOutcome.POSITIVE, DecisionOutcome.NEGATIVE),
         ).values_list("decided_on", "referral__referred_on")
         if decided_on is not None
@@ -135,7 +135,7 @@ def referrals_by_directorate(quarter: Quarter, as_of: dt.date) -> list[Reading]:
     """Referrals (not drafts) made in the quarter by each BICS directorate's units."""
     rows = (
         Referral.objects.exclude(status=ReferralStatus.DRAFT)
-        .filter(referred_on__range=(quarter.starts_on, _as_of(quarter, as_of)))
+        .filter(referred_on__range=(quarter.first_day, _as_of(quarter, as_of)))
         .exclude(first_responder_organisation__directorate="")
         .values("first_responder_organisation__directorate")
         .annotate(count=Count("pk"))
@@ -149,7 +149,7 @@ def pursue_outcomes_by_directorate(quarter: Quarter, as_of: dt.date) -> list[Rea
     """Pursue outcomes (investigations, disruptions, arrests, charges, convictions, orders)
     recorded in the quarter by each BICS directorate's units."""
     rows = (
-        PursueOutcome.objects.filter(occurred_on__range=(quarter.starts_on, _as_of(quarter, as_of)))
+        PursueOutcome.objects.filter(occurred_on__range=(quarter.first_day, _as_of(quarter, as_of)))
         .exclude(agency__directorate="")
         .values("agency__directorate")
         .annotate(count=Count("pk"))
@@ -161,7 +161,7 @@ def intelligence_shared(quarter: Quarter, as_of: dt.date) -> list[Reading]:
     """Share of intelligence reports received in the quarter that another agency may read:
     handling code P, or code C naming at least one organisation besides the originator."""
     reports = IntelligenceReport.objects.filter(
-        received_on__range=(quarter.starts_on, _as_of(quarter, as_of))
+        received_on__range=(quarter.first_day, _as_of(quarter, as_of))
     )
     through = IntelligenceReport.permitted_organisations.through
     shared_with_conditions = (
@@ -205,7 +205,7 @@ def data_quality_by_source(quarter: Quarter, as_of: dt.date) -> list[Reading]:
     """Each source's data quality score (quality app, latest run measured in the quarter):
     the mean of its completeness, uniqueness, consistency, validity and accuracy shares."""
     runs = QualityRun.objects.filter(
-        measured_at__date__range=(quarter.starts_on, _as_of(quarter, as_of))
+        measured_at__date__range=(quarter.first_day, _as_of(quarter, as_of))
     ).order_by("-measured_at", "-pk")
     sources = (
         Measurement.objects.filter(run__in=runs, batch=None)

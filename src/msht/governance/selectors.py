@@ -19,8 +19,8 @@ from msht.accounts.models import Directorate, Organisation, Role, User
 from msht.accounts.rules import Action as Permission
 from msht.accounts.rules import Actor, require
 from msht.core.models import Strand
+from msht.core.periods import Quarter
 from msht.governance.engine.charts import trend_chart
-from msht.governance.engine.periods import Quarter
 from msht.governance.engine.rag import Rag, Trend, rag_status, trend_of
 from msht.governance.indicators import BY_CODE, INDICATORS, IndicatorDefinition
 from msht.governance.models import (

@@ -21,7 +21,7 @@ from msht.audit.services import audit_record
 from msht.core import policy
 from msht.core.errors import ValidationError
 from msht.core.models import Strand
-from msht.governance.engine.periods import Quarter
+from msht.core.periods import Quarter
 from msht.governance.indicators import INDICATORS, IndicatorDefinition
 from msht.governance.models import (
     Action,

@@ -14,8 +14,8 @@ from msht.accounts.models import Directorate
 from msht.accounts.rules import Action as Permission
 from msht.accounts.rules import can, require
 from msht.core.errors import ValidationError
+from msht.core.periods import Quarter
 from msht.governance import selectors, services
-from msht.governance.engine.periods import Quarter
 from msht.governance.forms import (
     NO_ROLE,
     ActionForm,
@@ -43,7 +43,7 @@ def _period(request: HttpRequest) -> tuple[Quarter, PeriodForm]:
     if form.is_valid() and form.cleaned_data["period"]:
         return Quarter.parse(form.cleaned_data["period"]), form
     latest = selectors.latest_period(request.user)
-    return latest or Quarter.containing(timezone.localdate()), form
+    return latest or Quarter.of(timezone.localdate()), form
 
 
 def _may_edit(request: HttpRequest) -> bool:

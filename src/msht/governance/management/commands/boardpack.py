@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from msht.core.errors import ValidationError
+from msht.core.periods import Quarter
 from msht.governance.boardpack import boardpack_write
-from msht.governance.engine.periods import Quarter
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from rich.progress import track
 from rich.table import Table
 
 from msht.core.errors import ValidationError
-from msht.governance.engine.periods import Quarter
+from msht.core.periods import Quarter
 from msht.governance.selectors import scorecard
 from msht.governance.services import indicator_values_compute
 from msht.governance.templatetags.governance import figure

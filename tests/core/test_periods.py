@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from msht.core.errors import ValidationError
-from msht.governance.engine.periods import Quarter
+from msht.core.periods import Quarter
 
 
 def test_a_quarter_is_parsed_and_has_its_first_and_last_day() -> None:
     quarter = Quarter.parse("2024q3")
 
-    assert (quarter.starts_on, quarter.ends_on) == (dt.date(2024, 7, 1), dt.date(2024, 9, 30))
+    assert (quarter.first_day, quarter.last_day) == (dt.date(2024, 7, 1), dt.date(2024, 9, 30))
     assert str(quarter) == "2024Q3"
     assert quarter.label == "July to September 2024"
 
@@ -31,5 +31,5 @@ def test_trailing_quarters_cross_the_year_oldest_first() -> None:
         "2024Q1",
         "2024Q2",
     ]
-    assert Quarter.containing(dt.date(2024, 12, 31)) == Quarter(2024, 4)
-    assert Quarter(2024, 4).next() == Quarter(2025, 1)
+    assert Quarter.of(dt.date(2024, 12, 31)) == Quarter(2024, 4)
+    assert Quarter(2024, 4).shifted(1) == Quarter(2025, 1)
