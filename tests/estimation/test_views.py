@@ -46,7 +46,7 @@ def test_a_bad_period_is_shown_on_the_form() -> None:
 
     assert response.status_code == 400
     assert (
-        "is not a year (2024), years (2017-2024) or a quarter (2024Q3)" in response.content.decode()
+        "is not a year (2024), a quarter (2024Q3) or years (2017-2024)" in response.content.decode()
     )
     assert not EstimationRun.objects.exists()
 

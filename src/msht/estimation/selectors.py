@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -11,14 +9,11 @@ from django.db.models import QuerySet
 
 from msht.accounts.models import OrganisationType
 from msht.accounts.rules import Action, Actor, require
-from msht.analytics.engine.periods import Quarter
 from msht.core.errors import ValidationError
+from msht.core.periods import Span, parse_span
 from msht.estimation.engine.overlap import OverlapTable, overlap_table
 from msht.estimation.models import EstimationRun, ListGrouping
 from msht.referrals.models import Referral, ReferralStatus
-
-YEARS_PATTERN = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-BAD_PERIOD = "period {text!r} is not a year (2024), years (2017-2024) or a quarter (2024Q3)"
 
 # The sectors the published NRM statistics group first responders into.
 SECTOR_OF_TYPE: dict[str, str] = {
@@ -37,13 +32,6 @@ SECTOR_OF_TYPE: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class PeriodBounds:
-    text: str
-    first_day: dt.date
-    last_day: dt.date
-
-
-@dataclass(frozen=True)
 class LinkedLists:
     """The overlap table of people, with what it was built from."""
 
@@ -53,21 +41,12 @@ class LinkedLists:
     linked_share: float
 
 
-def estimation_period(text: str) -> PeriodBounds:
+def estimation_period(text: str) -> Span:
     """A calendar year, a span of years or a quarter; ValidationError for anything else."""
-    cleaned = text.strip()
-    years = YEARS_PATTERN.match(cleaned)
-    if years:
-        first = int(years.group(1))
-        last = int(years.group(2) or first)
-        if last >= first:
-            return PeriodBounds(cleaned, dt.date(first, 1, 1), dt.date(last, 12, 31))
     try:
-        quarter = Quarter.parse(cleaned)
-    except ValidationError:
-        message = BAD_PERIOD.format(text=text)
-        raise ValidationError(message, [message]) from None
-    return PeriodBounds(str(quarter), quarter.first_day, quarter.last_day)
+        return parse_span(text)
+    except ValueError as error:
+        raise ValidationError(str(error), [str(error)]) from None
 
 
 def _list_of(organisation_type: str, grouping: ListGrouping) -> str:
@@ -76,7 +55,7 @@ def _list_of(organisation_type: str, grouping: ListGrouping) -> str:
     return organisation_type
 
 
-def linked_lists_for_period(*, period: PeriodBounds, grouping: ListGrouping) -> LinkedLists:
+def linked_lists_for_period(*, period: Span, grouping: ListGrouping) -> LinkedLists:
     """Who each list saw in the period, counting a linked person once across lists.
 
     A referral's person is its record's linked entity; a record linkage has not
@@ -84,7 +63,7 @@ def linked_lists_for_period(*, period: PeriodBounds, grouping: ListGrouping) -> 
     """
     rows = (
         Referral.objects.exclude(status=ReferralStatus.DRAFT)
-        .filter(referred_on__range=(period.first_day, period.last_day))
+        .filter(referred_on__range=(period.start, period.end))
         .values_list(
             "person_record_id",
             "person_record__entity_id",
@@ -99,7 +78,7 @@ def linked_lists_for_period(*, period: PeriodBounds, grouping: ListGrouping) -> 
         person = f"entity:{entity_id}" if entity_id is not None else f"record:{record_id}"
         lists_by_person.setdefault(person, set()).add(_list_of(organisation_type, grouping))
     if not referral_count:
-        message = f"No submitted referrals in {period.text}: there is nothing to estimate from."
+        message = f"No submitted referrals in {period.label}: there is nothing to estimate from."
         raise ValidationError(message, [message])
     names = sorted({name for lists in lists_by_person.values() for name in lists})
     patterns = Counter(

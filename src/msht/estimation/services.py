@@ -47,7 +47,7 @@ def estimation_run(
     selected = result["selected"]
     with transaction.atomic():
         run = EstimationRun.objects.create(
-            period=bounds.text,
+            period=bounds.label,
             grouping=grouping,
             selection=selection,
             referral_count=lists.referral_count,
@@ -66,6 +66,6 @@ def estimation_run(
             actor if actor is not None and actor.is_authenticated else None,
             event_type=AuditEventType.STATISTICS_PUBLISHED,
             obj=run,
-            details={"period": bounds.text, "grouping": grouping, "kind": "hidden figure"},
+            details={"period": bounds.label, "grouping": grouping, "kind": "hidden figure"},
         )
     return run
