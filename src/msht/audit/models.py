@@ -18,6 +18,11 @@ class AuditEventType(models.TextChoices):
     RECORD_CREATED = "record.created", "A record was created"
     RECORD_CHANGED = "record.changed", "A record was changed"
     RECORD_EXPORTED = "record.exported", "Records were exported"
+    RECORD_DISCLOSED = (
+        "record.disclosed",
+        "A person's records were disclosed (subject access), with justification and recipient",
+    )
+    RECORD_ERASED = "record.erased", "A record was deleted or anonymised under the retention rules"
     SIGNED_IN = "session.signed_in", "A user signed in"
     SIGNED_OUT = "session.signed_out", "A user signed out"
     SIGN_IN_FAILED = "session.sign_in_failed", "A sign-in failed"
