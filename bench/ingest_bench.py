@@ -10,7 +10,7 @@ merely parsing the file, measured on the same machine in the same run.
 
     .venv/bin/python bench/ingest_bench.py                           # 100,000 rows x 3
     .venv/bin/python bench/ingest_bench.py --rows 1000000 --runs 1 \\
-        --postgres postgres://postgres@127.0.0.1:5432/postgres
+        --postgres postgres://postgres@127.0.0.1:5432/postgres --backends postgresql,sqlite
 
 Results are printed and written to bench/results/ingest.json (git-ignored).
 """
@@ -118,8 +118,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL to measure too")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgresql",
+        help="which databases, in the order to measure them (postgresql needs --postgres)",
+    )
     options = parser.parse_args()
-    backends = ["sqlite", *(["postgresql"] if options.postgres else [])]
+    backends = [
+        name
+        for name in options.backends.split(",")
+        if name == "sqlite" or (name == "postgresql" and options.postgres)
+    ]
     results: dict[str, Any] = {
         "rows": options.rows,
         "runs": options.runs,
@@ -143,6 +152,11 @@ def main() -> None:
                 median["first_seconds"] / results["baseline_pandas_read_csv"]["seconds"]
             )
             results[backend] = median
+            results[f"load_average_after_{backend}"] = os.getloadavg()
+            # Written after each database, so a long run keeps what it has measured.
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(results, indent=2))
+            print(json.dumps({backend: median}), file=sys.stderr, flush=True)
     results["load_average_at_end"] = os.getloadavg()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
