@@ -126,6 +126,14 @@ def test_encoding_detection() -> None:
     assert detect_encoding(codecs.BOM_UTF16_LE + "a".encode("utf-16-le")) == "utf-16"
     assert detect_encoding("Zoë".encode()) == "utf-8"
     assert detect_encoding("Zoë".encode("cp1252")) == "cp1252"
+    assert detect_encoding("Zoë, Renée, Ólafur".encode("cp1252")) == "cp1252"
+
+
+def test_a_utf8_file_with_one_damaged_cell_stays_utf8() -> None:
+    # Read as Windows-1252, every good name would be garbled ("ZoÃ«") or quarantined.
+    sample = "Zoë,Łukasz\nAna,Fam".encode() + b"\x81" + b"ily\n"
+    assert detect_encoding(sample) == "utf-8"
+    assert detect_encoding(b"Ana,Fam\x81ily\n") == "cp1252"
 
 
 def test_bytes_that_are_not_text_quarantine_the_row_with_the_bytes_named(tmp_path: Path) -> None:

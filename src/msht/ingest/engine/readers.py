@@ -79,7 +79,7 @@ def file_format_of(path: Path, declared: str = "") -> str:
 
 
 def detect_encoding(sample: bytes, declared: str = "") -> str:
-    """UTF-8 unless a byte order mark says otherwise or the sample is not UTF-8.
+    """UTF-8 unless a byte order mark says otherwise or the sample is not mostly UTF-8.
 
     A sample that is not UTF-8 is read as Windows-1252, the encoding Excel's "CSV" uses on
     UK Windows machines; bytes that are not valid there either reach the row as undecodable
@@ -91,12 +91,17 @@ def detect_encoding(sample: bytes, declared: str = "") -> str:
         return "utf-16"
     if declared:
         return declared
-    try:
-        # A sample cut at SAMPLE_BYTES may end inside a character; a whole file may not.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE_BYTES)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    # A sample cut at SAMPLE_BYTES may end inside a character; a whole file may not.
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    text = decoder.decode(sample, final=len(sample) < SAMPLE_BYTES)
+    undecodable = sum(1 for char in text if "\udc80" <= char <= "\udcff")
+    if not undecodable:
+        return "utf-8"
+    # Windows-1252 text almost never forms valid UTF-8 sequences, so a file whose other
+    # non-ASCII characters are valid UTF-8 is UTF-8 with a few damaged cells: reading it as
+    # Windows-1252 would garble every good name in it instead of quarantining the bad rows.
+    characters = sum(1 for char in text if char > "\x7f") - undecodable
+    return "utf-8" if characters > undecodable else "cp1252"
 
 
 def _header_or_raise(header: list[str], mapping: SourceMapping) -> tuple[list[str], list[str]]:
