@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from msht.accounts.models import Organisation, OrganisationType, Role, User
-from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory, sign_in_verified
 from tests.referrals.factories import ReferralFactory
 from tests.test_default_deny import ROUTES, _concrete
 
@@ -32,6 +32,10 @@ OUTSIDE_THE_MATRIX = {"accounts:sign-in", "accounts:sign-out"}
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "accounts:home": EVERYONE,
+    # The second factor: each user sets up and uses their own app; administrators reset.
+    "accounts:second-factor": EVERYONE,
+    "accounts:second-factor-enrol": EVERYONE,
+    "accounts:second-factor-reset": frozenset({ADM}),
     "api:schema": EVERYONE,
     "api:docs": EVERYONE,
     # Casework: first responders refer and see their own; the competent authority decides.
@@ -139,8 +143,8 @@ def test_each_role_is_allowed_or_refused_as_declared(
     path = _concrete(route)
     wrong = []
     for role, user in user_of.items():
-        client = Client()
-        client.force_login(user)
+        # Signed in as each user is: password and a code from their authenticator app.
+        client = sign_in_verified(Client(), user)
         status = client.get(path).status_code
         allowed = role in ALLOWED[name]
         if (
@@ -164,8 +168,6 @@ def test_another_organisations_referral_answers_not_found(user_of: dict[Role, Us
         f"/api/decisions/referrals/{referral.reference}/",
     ]
     for path in paths:
-        mine, theirs = Client(), Client()
-        mine.force_login(own)
-        theirs.force_login(other)
+        mine, theirs = sign_in_verified(Client(), own), sign_in_verified(Client(), other)
         assert mine.get(path).status_code == 200, path
         assert theirs.get(path).status_code == 404, path

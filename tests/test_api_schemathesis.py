@@ -22,7 +22,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from msht.accounts.models import OrganisationType, Role
-from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory, confirmed_device_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -62,6 +62,7 @@ def _token_for(path: str) -> str:
     )
     organisation = OrganisationFactory.create(organisation_type=kind)
     user = UserFactory.create(role=role, organisation=organisation)
+    confirmed_device_for(user)  # a decision maker's token needs an authenticator app set up
     token: str = Token.objects.create(user=user).key
     return token
 

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The second factor: TOTP authenticator apps (accounts.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "msht.core",
     "msht.accounts",
     "msht.audit",
@@ -100,12 +103,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session entered a code from the user's app.
+    "django_otp.middleware.OTPMiddleware",
     # Idle and absolute session timeouts, and disabled users, end the session here.
     "msht.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: every page needs a signed-in user unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Administrators and decision makers (and anyone with an app set up) enter a code first.
+    "msht.accounts.middleware.SecondFactorMiddleware",
     # A PermissionDeniedError from accounts.rules answers 403.
     "msht.accounts.middleware.PermissionDeniedMiddleware",
     # Sign-in throttling answers the locked-out page; django-axes wants to be last.
@@ -187,6 +194,11 @@ AXES_LOCKOUT_CALLABLE = "msht.accounts.views.locked_out"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Each attempt is already an audit event (accounts.session_audit); no second access log.
 AXES_DISABLE_ACCESS_LOG = True
+
+# ASVS V6.5: the second factor. Authenticator apps show the issuer beside the username; a
+# wrong code makes the next check wait 1, 2, 4, 8 ... seconds (django-otp's throttling).
+OTP_TOTP_ISSUER = "MSHT"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # ASVS V6.2: at least 8 characters (the message advises 15), up to 64 and more accepted,
 # common and breached passwords refused (the breached list is a local file: no network).
@@ -273,7 +285,8 @@ REST_FRAMEWORK = {
     # Deny by default: an endpoint must say who may call it.
     "DEFAULT_PERMISSION_CLASSES": ["msht.accounts.api_permissions.DenyAll"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # A token of a user who must use a second factor works only while they have one.
+        "msht.accounts.api_authentication.SecondFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -201,3 +201,16 @@ def test_handling_code_c_restricts_intelligence_to_named_organisations() -> None
         assert open_report in visible
     analyst = UserFactory.create(role=Role.ANALYST)
     assert not intelligence_visible_to(analyst, IntelligenceReport.objects.all()).exists()
+
+
+def test_only_an_administrator_resets_a_second_factor_and_never_their_own() -> None:
+    administrator = UserFactory.create(role=Role.ADMINISTRATOR)
+    colleague = UserFactory.create(role=Role.ADMINISTRATOR)
+    decision_maker = DecisionMakerFactory.create()
+
+    assert can(administrator, Action.SECOND_FACTOR_RESET)
+    assert can(administrator, Action.SECOND_FACTOR_RESET, decision_maker)
+    assert can(administrator, Action.SECOND_FACTOR_RESET, colleague)
+    assert not can(administrator, Action.SECOND_FACTOR_RESET, administrator)
+    assert not can(decision_maker, Action.SECOND_FACTOR_RESET)
+    assert not can(decision_maker, Action.SECOND_FACTOR_RESET, colleague)

@@ -15,7 +15,7 @@ from msht.accounts.rules import PERMISSION_DENIED
 from msht.accounts.selectors import home_tasks_for
 from msht.accounts.views import PASSWORD_MISSING, SIGN_IN_FAILED, USERNAME_MISSING
 from msht.core.errors import PermissionDeniedError
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,7 @@ urlpatterns = [
 
 def _signed_in(role: Role = Role.FIRST_RESPONDER) -> tuple[Client, User]:
     user = UserFactory.create(role=role)
-    client = Client()
-    client.force_login(user)
+    client = sign_in_verified(Client(), user)
     return client, user
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from msht.accounts.models import Organisation, Role, User
 from msht.analytics.models import Publication
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.analytics.conftest import AnalyticsWorld
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _store(analytics_world: AnalyticsWorld, settings: Any, tmp_path: Path) -> No
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

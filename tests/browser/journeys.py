@@ -1,15 +1,24 @@
-"""Shared steps of the browser tests: the axe check, signing in, the referral form."""
+"""Shared steps of the browser tests: the axe check, signing in (with the second factor),
+the referral form."""
 
 from __future__ import annotations
 
+from base64 import b32decode
 from collections.abc import Callable
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
+
+from tests.accounts.factories import totp_code
 
 SERIOUS = {"serious", "critical"}
 FACTORY_PASSWORD = "a long demo passphrase"  # tests.accounts.factories.UserFactory's
+# The headings of the second factor's pages (accounts.views).
+ENTER_CODE = "Enter the 6-digit code from your authenticator app"
+SET_UP_APP = "Set up your authenticator app"
 
 
 def assert_accessible(page: Page) -> None:
@@ -28,7 +37,30 @@ def sign_in(browser: Browser, base_url: str, username: str, password: str) -> Pa
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
+    enter_second_factor(page, username)
     return page
+
+
+def code_from_secret(secret: str) -> str:
+    """What an authenticator app shows now for a secret key typed in from the page."""
+    key = "".join(secret.split())
+    return f"{TOTP(b32decode(key + '=' * (-len(key) % 8))).token():06d}"
+
+
+def enter_second_factor(page: Page, username: str) -> None:
+    """After the password, as the user would: an administrator or decision maker without an
+    app sets one up from the key the page shows; anyone with an app enters its current code
+    (computed from the device's key, as their app would). Nothing to do for anyone else."""
+    heading = " ".join(page.get_by_role("heading", level=1).inner_text().split())
+    if heading == SET_UP_APP:
+        code = code_from_secret(page.get_by_test_id("totp-secret").inner_text())
+    elif heading == ENTER_CODE:
+        code = totp_code(TOTPDevice.objects.get(user__username=username, confirmed=True))
+    else:
+        return
+    page.get_by_label(ENTER_CODE).fill(code)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
 
 
 def _continue(page: Page, after_each_page: Callable[[Page], None]) -> None:

@@ -1,4 +1,5 @@
-"""Sign in as the demo first responder in a real browser, and check pages with axe-core."""
+"""Sign in as the demo first responder in a real browser, and check pages with axe-core; a
+decision maker sets up an authenticator app, then enters its code at sign-in."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pytest_django.live_server_helper import LiveServer
 from msht.accounts.models import Role, User
 from msht.accounts.selectors import home_tasks_for
 from msht.accounts.services import DemoUser, demo_users_ensure
-from msht.accounts.views import SIGN_IN_FAILED
+from msht.accounts.views import CODE_WRONG, SIGN_IN_FAILED
+from tests.accounts.factories import DecisionMakerFactory
+from tests.browser.journeys import ENTER_CODE, SET_UP_APP, code_from_secret
 
 # The live server commits for real: the test database is flushed after each test (the
 # `reference_data` fixture, under `chromium`, reloads what the demo users need).
@@ -143,3 +146,82 @@ def test_sign_in_and_out_work_without_javascript(
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def _demo_decision_maker(users: list[DemoUser]) -> DemoUser:
+    return next(user for user in users if user.role == Role.DECISION_MAKER)
+
+
+def test_decision_maker_sets_up_an_authenticator_app_at_first_sign_in(
+    live_server: LiveServer, browser_page: Page
+) -> None:
+    maker = DecisionMakerFactory.create()
+    page = browser_page
+    problems = _record_problems(page)
+    page.goto(live_server.url + "/cases/")
+
+    _sign_in(page, maker.username, "a long demo passphrase")
+
+    expect(page).to_have_url(f"{live_server.url}/second-factor/set-up/?next=%2Fcases%2F")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SET_UP_APP)
+    # The QR code is inline SVG drawn on the server: shown under the strict policy.
+    qr_code = page.get_by_test_id("totp-qr-code").locator("svg")
+    expect(qr_code).to_be_visible()
+    assert qr_code.bounding_box() is not None
+    violations = _accessibility_violations(page)
+    assert violations == [], _report(violations)
+
+    page.get_by_label(ENTER_CODE).fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name=CODE_WRONG)).to_have_attribute("href", "#id_code")
+    expect(page).to_have_title(f"Error: {SET_UP_APP} - Modern slavery and human trafficking (MSHT)")
+    violations = _accessibility_violations(page)
+    assert violations == [], _report(violations)
+    page.wait_for_timeout(1100)  # django-otp waits 1 second after a wrong code
+
+    code = code_from_secret(page.get_by_test_id("totp-secret").inner_text())
+    page.get_by_label(ENTER_CODE).fill(code)
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(f"{live_server.url}/cases/")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(SET_UP_APP)
+    assert problems == []
+
+
+def test_demo_decision_maker_enters_the_code_from_the_printed_key(
+    live_server: LiveServer, browser_page: Page
+) -> None:
+    maker = _demo_decision_maker(demo_users_ensure())
+    assert maker.password is not None
+    assert maker.authenticator_key is not None
+    page = browser_page
+    problems = _record_problems(page)
+    page.goto(live_server.url + "/sign-in/")
+
+    _sign_in(page, maker.username, maker.password)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(ENTER_CODE)
+    violations = _accessibility_violations(page)
+    assert violations == [], _report(violations)
+    page.get_by_label(ENTER_CODE).fill(code_from_secret(maker.authenticator_key))
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(Role.DECISION_MAKER.label)
+    assert problems == []
+
+
+def test_second_factor_works_without_javascript(
+    live_server: LiveServer, no_script_page: Page
+) -> None:
+    maker = _demo_decision_maker(demo_users_ensure(password="a demo passphrase"))
+    assert maker.authenticator_key is not None
+    page = no_script_page
+    page.goto(live_server.url + "/")
+
+    _sign_in(page, maker.username, "a demo passphrase")
+    page.get_by_label(ENTER_CODE).fill(code_from_secret(maker.authenticator_key))
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(Role.DECISION_MAKER.label)

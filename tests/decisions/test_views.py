@@ -13,7 +13,12 @@ from django.urls import reverse
 from msht.accounts.models import Role, User
 from msht.decisions.models import AssuranceStatus, Decision, DecisionStage
 from msht.referrals.models import Referral, ReferralStatus
-from tests.accounts.factories import DecisionMakerFactory, QualityAssurerFactory, UserFactory
+from tests.accounts.factories import (
+    DecisionMakerFactory,
+    QualityAssurerFactory,
+    UserFactory,
+    sign_in_verified,
+)
 from tests.decisions.factories import (
     AwaitingAssuranceRgDecisionFactory,
     NegativeRgDecisionFactory,
@@ -35,7 +40,7 @@ def _frozen() -> object:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

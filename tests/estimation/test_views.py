@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from msht.accounts.models import Role
 from msht.estimation.models import EstimationRun
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.estimation.worlds import linked_referrals_world
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(role: Role) -> Client:
     client = Client()
-    client.force_login(UserFactory.create(role=role))
+    sign_in_verified(client, UserFactory.create(role=role))
     return client
 
 

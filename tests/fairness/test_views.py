@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from msht.accounts.models import OrganisationType, Role
 from msht.fairness.models import MonitoringRun
-from tests.accounts.factories import OrganisationFactory, QualityAssurerFactory, UserFactory
+from tests.accounts.factories import (
+    OrganisationFactory,
+    QualityAssurerFactory,
+    UserFactory,
+    sign_in_verified,
+)
 from tests.fairness.runs import stored_biased_run
 from tests.fairness.simulate import STATUSES, UNITS
 
@@ -17,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _client_for(user: object) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    sign_in_verified(client, user)  # type: ignore[arg-type]
     return client
 
 

@@ -21,7 +21,7 @@ from msht.governance.models import (
     Recommendation,
     ResponseKind,
 )
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.governance.factories import AcceptedRecommendationFactory, OpenActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ OBJECT_PAGES = [
 def _client(role: Role) -> tuple[Client, User]:
     user = UserFactory.create(role=role)
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client, user
 
 

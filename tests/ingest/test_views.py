@@ -13,7 +13,7 @@ from msht.accounts.models import Role, User
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.ingest.models import Batch, IngestedRecord, QuarantinedRow, QuarantineStatus
 from msht.ingest.services import batch_ingest
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.ingest.exports import police_row, write_police
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _client(role: Role) -> tuple[Client, User]:
     user = UserFactory.create(role=role)
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client, user
 
 

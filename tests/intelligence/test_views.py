@@ -10,7 +10,7 @@ from msht.accounts.models import Role
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.intelligence.models import HandlingCode
 from msht.intelligence.services import network_run
-from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory, sign_in_verified
 from tests.intelligence.factories import IntelligenceReportFactory
 from tests.intelligence.test_networks import _store_world
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _investigator(**fields: object) -> Client:
     client = Client()
-    client.force_login(UserFactory.create(role=Role.INVESTIGATOR, **fields))
+    sign_in_verified(client, UserFactory.create(role=Role.INVESTIGATOR, **fields))
     return client
 
 
@@ -68,7 +68,7 @@ def test_a_handling_code_c_report_shows_only_to_the_organisations_it_names() -> 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.FIRST_RESPONDER, Role.DECISION_MAKER])
 def test_other_roles_may_not_see_networks(role: Role) -> None:
     client = Client()
-    client.force_login(UserFactory.create(role=role))
+    sign_in_verified(client, UserFactory.create(role=role))
 
     assert client.get(reverse("intelligence:networks")).status_code == 403
 
@@ -164,5 +164,5 @@ def test_an_investigator_records_a_pursue_outcome_with_the_form() -> None:
     assert world.recruiter.outcomes.get().outcome_type == "arrest"
     assert client.get(reverse("intelligence:outcome-new")).status_code == 200
     analyst = Client()
-    analyst.force_login(UserFactory.create(role=Role.ANALYST))
+    sign_in_verified(analyst, UserFactory.create(role=Role.ANALYST))
     assert analyst.get(reverse("intelligence:outcome-new")).status_code == 403

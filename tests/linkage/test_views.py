@@ -16,7 +16,12 @@ from msht.intelligence.models import SuspectRecord
 from msht.linkage.forms import DECISION_REQUIRED
 from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind, LinkageRun
 from msht.referrals.models import PersonRecord
-from tests.accounts.factories import DecisionMakerFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import (
+    DecisionMakerFactory,
+    OrganisationFactory,
+    UserFactory,
+    sign_in_verified,
+)
 from tests.referrals.factories import PersonRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +46,7 @@ MODEL = {
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

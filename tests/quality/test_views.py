@@ -11,7 +11,7 @@ from django.urls import reverse
 from msht.accounts.models import Role
 from msht.ingest.services import batch_ingest
 from msht.quality.services import quality_measure
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.ingest.exports import police_row, write_police
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(role: Role) -> Client:
     client = Client()
-    client.force_login(UserFactory.create(role=role))
+    sign_in_verified(client, UserFactory.create(role=role))
     return client
 
 

@@ -14,7 +14,7 @@ from msht.accounts.models import User
 from msht.referrals import services
 from msht.referrals.models import Referral, ReferralStatus
 from msht.referrals.services import referral_draft_save, referral_submit
-from tests.accounts.factories import DecisionMakerFactory, UserFactory
+from tests.accounts.factories import DecisionMakerFactory, UserFactory, confirmed_device_for
 from tests.referrals.factories import complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,8 @@ COLLECTION = "/api/referrals/"
 def _client(user: User | None = None) -> APIClient:
     client = APIClient()
     if user is not None:
+        # A decision maker's token works only once they have set up an authenticator app.
+        confirmed_device_for(user)
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

@@ -11,7 +11,7 @@ from msht.audit.models import AuditEvent, AuditEventType
 from msht.referrals import services
 from msht.referrals.models import DutyToNotifyReport, Referral, ReferralStatus
 from msht.referrals.services import referral_draft_save, referral_submit
-from tests.accounts.factories import DecisionMakerFactory, UserFactory
+from tests.accounts.factories import DecisionMakerFactory, UserFactory, sign_in_verified
 from tests.referrals.factories import complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

@@ -49,6 +49,7 @@ class Action(StrEnum):
     GOVERNANCE_EDIT = "governance.edit"
     ORGANISATION_MANAGE = "organisation.manage"
     USER_MANAGE = "user.manage"
+    SECOND_FACTOR_RESET = "second_factor.reset"
     AUDIT_VIEW = "audit.view"
     DATA_LOAD = "data.load"
     INGEST_RUN = "ingest.run"
@@ -226,6 +227,14 @@ def _is_administrator(actor: Actor, obj: object | None) -> bool:
     return _has_role(actor, Role.ADMINISTRATOR)
 
 
+def _may_reset_second_factor(actor: Actor, obj: object | None) -> bool:
+    """Administrators reset another user's second factor (ASVS V6.5), never their own: an
+    administrator who lost theirs asks another, so no one replaces a factor unchecked."""
+    if not _is_administrator(actor, obj):
+        return False
+    return obj is None or getattr(obj, "pk", None) != actor.pk
+
+
 def _is_analyst(actor: Actor, obj: object | None) -> bool:
     """Statisticians and analysts: pseudonymised data, publications, linkage runs."""
     return _has_role(actor, Role.ANALYST)
@@ -289,6 +298,7 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.GOVERNANCE_EDIT: _is_governance,
     Action.ORGANISATION_MANAGE: _is_administrator,
     Action.USER_MANAGE: _is_administrator,
+    Action.SECOND_FACTOR_RESET: _may_reset_second_factor,
     Action.AUDIT_VIEW: _is_administrator,
     Action.DATA_LOAD: _is_administrator,
     Action.INGEST_RUN: _is_administrator,

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from msht.accounts.models import Organisation, Role, User
+from msht.accounts.second_factor import (
+    SECOND_FACTOR_ROLES,
+    second_factor_device_create,
+    secret_for_display,
+)
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
 from msht.core.errors import ConfigurationError
@@ -65,7 +70,9 @@ class DemoUser:
 
     ``password`` is the plain password for a user created by this call, so that it can be
     printed once; it is ``None`` for a user that already existed (its password is unchanged,
-    and only its hash is stored).
+    and only its hash is stored). ``authenticator_key`` likewise: the base32 key of the
+    authenticator app of an administrator or decision maker (who must use a second factor),
+    given when the password is, to type into an app; ``None`` otherwise.
     """
 
     username: str
@@ -73,6 +80,14 @@ class DemoUser:
     organisation: str
     password: str | None
     created: bool
+    authenticator_key: str | None = None
+
+
+def _demo_authenticator_key(user: User) -> str | None:
+    """A new confirmed authenticator app for a demo user whose role needs one (audited)."""
+    if user.role not in SECOND_FACTOR_ROLES:
+        return None
+    return secret_for_display(second_factor_device_create(user))
 
 
 def _generated_password() -> str:
@@ -122,7 +137,8 @@ def _demo_user_reset(user: User, password: str) -> DemoUser:
         None, event_type=AuditEventType.RECORD_CHANGED, obj=user, details={"password": "reset"}
     )
     organisation = user.organisation.name if user.organisation is not None else ""
-    return DemoUser(user.username, Role(user.role), organisation, password, created=False)
+    key = _demo_authenticator_key(user)
+    return DemoUser(user.username, Role(user.role), organisation, password, False, key)
 
 
 def demo_users_ensure(
@@ -131,7 +147,8 @@ def demo_users_ensure(
     """Create the demo users that do not exist yet, one per role, each audited (USER_CREATED).
 
     Idempotent: a user that already exists is left as it is, unless ``reset_passwords``
-    gives it a new password (demo only). Runs in one transaction.
+    gives it a new password (demo only). Administrators and decision makers get a confirmed
+    authenticator app with each new password, its key returned once. Runs in one transaction.
 
     Args:
         password: the password for every user created now; when ``None`` each new user gets
@@ -159,8 +176,9 @@ def demo_users_ensure(
             if spec.username in existing:
                 result.append(_demo_user_existing(existing[spec.username]))
                 continue
-            _demo_user_create(spec, organisation, user_password)
+            user = _demo_user_create(spec, organisation, user_password)
+            key = _demo_authenticator_key(user)
             result.append(
-                DemoUser(spec.username, spec.role, organisation.name, user_password, created=True)
+                DemoUser(spec.username, spec.role, organisation.name, user_password, True, key)
             )
         return result

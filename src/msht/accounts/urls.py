@@ -8,4 +8,15 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("second-factor/", views.SecondFactorVerifyView.as_view(), name="second-factor"),
+    path(
+        "second-factor/set-up/",
+        views.SecondFactorEnrolView.as_view(),
+        name="second-factor-enrol",
+    ),
+    path(
+        "users/<str:username>/second-factor/reset/",
+        views.SecondFactorResetView.as_view(),
+        name="second-factor-reset",
+    ),
 ]

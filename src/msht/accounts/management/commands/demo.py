@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from msht.accounts.second_factor import SECOND_FACTOR_ROLES
 from msht.accounts.services import DemoUser, demo_users_ensure
 
 PASSWORD_UNCHANGED = "(unchanged)"  # noqa: S105 - a label, not a password
@@ -54,10 +55,16 @@ def _width() -> int:
     return max(shutil.get_terminal_size((120, 24)).columns, 120)
 
 
+def _authenticator_key(user: DemoUser) -> str:
+    """The key to print, or that the user keeps the app they had."""
+    return user.authenticator_key if user.authenticator_key is not None else PASSWORD_UNCHANGED
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo users (one per role; generated passwords are printed once, never "
-        "stored in plain text), then write and load a synthetic data set with `msht synth` "
+        "stored in plain text; administrators and decision makers also get an authenticator "
+        "app key, printed once), then write and load a synthetic data set with `msht synth` "
         "and `msht load` when those commands are installed."
     )
 
@@ -72,7 +79,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help="give demo users that already exist a new password too (make demo does)",
+            help="give demo users that already exist a new password (and authenticator app key) "
+            "too (make demo does)",
         )
         parser.add_argument(
             "--no-synthetic-data",
@@ -132,6 +140,18 @@ class Command(BaseCommand):
                 user.organisation,
                 user.password if user.password is not None else PASSWORD_UNCHANGED,
             )
+        keys = Table(
+            title="Authenticator apps (second factor)",
+            caption="Add the key to a TOTP authenticator app (time-based, 6 digits) and enter "
+            "its code after the password. Shown once, like the passwords.",
+        )
+        for column in ("Username", "Authenticator key"):
+            keys.add_column(column, no_wrap=True)
+        for user in users:
+            if user.role in SECOND_FACTOR_ROLES:
+                keys.add_row(user.username, _authenticator_key(user))
         buffer = io.StringIO()
-        Console(file=buffer, force_terminal=self.stdout.isatty(), width=_width()).print(table)
+        console = Console(file=buffer, force_terminal=self.stdout.isatty(), width=_width())
+        console.print(table)
+        console.print(keys)
         self.stdout.write(buffer.getvalue(), ending="")

@@ -1,0 +1,284 @@
+"""The second factor: a TOTP authenticator app (django-otp), ASVS 5.0 V6.5.
+
+Every user may set one up and is asked to. Administrators and decision makers must: until
+their session is verified with a code they reach only the pages to set up the app, enter a
+code and sign out (``accounts.middleware.SecondFactorMiddleware``), and an API token of
+theirs works only while they have a confirmed device (``accounts.api_authentication``).
+Anyone who has set up an app is asked for a code at every sign-in.
+
+Each enrolment, each code accepted or refused and each reset is an audit event, written in
+the transaction of the change it records.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from base64 import b32encode
+from dataclasses import dataclass
+
+import django_otp
+import segno
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from msht.accounts.models import Role, User
+from msht.accounts.rules import Action, Actor, require
+from msht.audit.models import AuditEventType
+from msht.audit.services import audit_record
+from msht.core.errors import MshtError
+
+# ASVS V6.5 and issue 10: the roles that must use a second factor.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DECISION_MAKER})
+DEVICE_NAME = "Authenticator app"
+ALREADY_SET_UP = (
+    "You already have an authenticator app set up. Ask an administrator to reset it to set up "
+    "a new one."
+)
+NOT_SET_UP = "Set up an authenticator app first."
+# What the audit details say, beside the event type.
+ENROLLED = "enrolled"
+VERIFIED = "verified"
+WRONG_CODE = "wrong_code"
+THROTTLED = "throttled"
+RESET = "reset"
+
+
+class CodeCheck(enum.Enum):
+    """The outcome of one code entered."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    # django-otp's throttling: after a wrong code, no code (not even the right one) is
+    # checked for 1, 2, 4, 8 ... seconds (OTP_TOTP_THROTTLE_FACTOR doubling per failure).
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    """A code's outcome, the wrong codes in a row so far, and the seconds before another
+    code will be checked (0 when one may be entered now)."""
+
+    check: CodeCheck
+    failures: int
+    wait_seconds: int = 0
+
+
+def second_factor_enforced(user: Actor) -> bool:
+    """Administrators and decision makers must use a second factor (issue 10, ASVS V6.5)."""
+    return bool(user.is_authenticated and getattr(user, "role", None) in SECOND_FACTOR_ROLES)
+
+
+def confirmed_device(user: Actor) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, if they have set one up."""
+    if not user.is_authenticated:
+        return None
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("pk").first()
+
+
+def second_factor_needed(user: Actor) -> bool:
+    """A session must be verified when the role requires it or the user has set up an app."""
+    return second_factor_enforced(user) or confirmed_device(user) is not None
+
+
+def session_verified(request: HttpRequest) -> bool:
+    """True when this session entered a code from the user's confirmed device (django-otp)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
+
+
+def secret_for_display(device: TOTPDevice) -> str:
+    """The key in base32, as authenticator apps take it typed in, in groups of four."""
+    secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The device's ``otpauth://`` address as an SVG QR code to put inline in the page.
+
+    segno draws with attributes only (no ``style``), so the strict Content Security Policy
+    (``style-src 'self'``) lets it show.
+    """
+    code = segno.make(device.config_url, error="m")
+    svg: str = code.svg_inline(
+        scale=4,
+        dark="#0b0c0c",
+        light="#ffffff",
+        title="QR code of your secret key, for your authenticator app",
+        svgclass="msht-qr-code",
+        lineclass=None,
+    )
+    return svg
+
+
+def second_factor_enrolment_start(user: User) -> TOTPDevice:
+    """The unconfirmed device a user is setting up (the same one on every visit until confirmed).
+
+    Raises MshtError when the user already has a confirmed device: only an administrator's
+    reset replaces it, so that whoever holds the password cannot swap the app.
+    """
+    with transaction.atomic():
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise MshtError(ALREADY_SET_UP)
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        return device
+
+
+def _check(device: TOTPDevice, code: str) -> CodeCheck:
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return CodeCheck.THROTTLED
+    return CodeCheck.ACCEPTED if device.verify_token(code) else CodeCheck.WRONG
+
+
+def _result(device: TOTPDevice, check: CodeCheck) -> CodeResult:
+    """The outcome with the device's throttling state after the attempt."""
+    device.refresh_from_db()
+    allowed, data = device.verify_is_allowed()
+    wait = 0
+    if not allowed and data and data.get("locked_until") is not None:
+        wait = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return CodeResult(check, device.throttling_failure_count, wait)
+
+
+def _audit_refused(user: User, device: TOTPDevice, result: CodeResult, way_in: str) -> None:
+    """A wrong or throttled code is a failed sign-in (audit: every attempt, never the code)."""
+    audit_record(
+        None,
+        event_type=AuditEventType.SIGN_IN_FAILED,
+        details={
+            "username": user.get_username(),
+            "second_factor": WRONG_CODE if result.check is CodeCheck.WRONG else THROTTLED,
+            "failures": result.failures,
+            "device": device.pk,
+            "way_in": way_in,
+        },
+    )
+
+
+def _mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified, under a new session key (ASVS V7.2.4: a new session when
+    the user's level of authentication changes)."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+def _locked_device(user: User, *, confirmed: bool) -> TOTPDevice:
+    """The user's device, row locked so that two requests cannot both spend one code."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=confirmed)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        raise MshtError(NOT_SET_UP)
+    return device
+
+
+def _code_entered(request: HttpRequest, user: User, *, confirmed: bool, code: str) -> CodeResult:
+    """Check a code against the user's device; a right one verifies the session."""
+    with transaction.atomic():
+        device = _locked_device(user, confirmed=confirmed)
+        result = _result(device, _check(device, _digits(code)))
+        if result.check is not CodeCheck.ACCEPTED:
+            _audit_refused(user, device, result, "session")
+            return result
+        if not confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit_record(
+                user,
+                event_type=AuditEventType.RECORD_CREATED,
+                obj=device,
+                details={"second_factor": ENROLLED, "user": user.get_username()},
+            )
+        audit_record(
+            user,
+            event_type=AuditEventType.SIGNED_IN,
+            obj=user,
+            details={
+                "second_factor": VERIFIED,
+                "device": device.pk,
+                "ip": str(request.META.get("REMOTE_ADDR", "")),
+            },
+        )
+        _mark_verified(request, device)
+        return result
+
+
+def _digits(code: str) -> str:
+    """A code as typed, without the spaces some apps show in the middle."""
+    return "".join(code.split())
+
+
+def second_factor_enrolment_confirm(request: HttpRequest, user: User, *, code: str) -> CodeResult:
+    """Confirm the app being set up with a code from it; a right code also verifies the session.
+
+    Audited: the enrolment (``record.created`` of the device), the verified sign-in
+    (``session.signed_in``) or the wrong code (``session.sign_in_failed``).
+    """
+    return _code_entered(request, user, confirmed=False, code=code)
+
+
+def second_factor_verify(request: HttpRequest, user: User, *, code: str) -> CodeResult:
+    """Verify this session with a code from the user's confirmed app (django-otp refuses a
+    code used before, and throttles after a wrong one). Audited either way."""
+    return _code_entered(request, user, confirmed=True, code=code)
+
+
+def second_factor_check_code(user: User, *, code: str) -> CodeResult:
+    """Check a code from the user's confirmed app outside a session (issuing an API token):
+    the same replay refusal and throttling; a wrong or throttled code is audited."""
+    with transaction.atomic():
+        device = _locked_device(user, confirmed=True)
+        result = _result(device, _check(device, _digits(code)))
+        if result.check is not CodeCheck.ACCEPTED:
+            _audit_refused(user, device, result, "api_token")
+        return result
+
+
+def second_factor_reset(actor: Actor, *, user: User) -> int:
+    """Remove a user's authenticator apps and API token, so they set up a new app at their
+    next sign-in (an administrator, never for themselves: ``second_factor.reset``).
+
+    Returns the number of devices removed. Their open sessions are no longer verified: the
+    device those sessions name is gone.
+    """
+    require(actor, Action.SECOND_FACTOR_RESET, user)
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        tokens, _ = Token.objects.filter(user=user).delete()
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_CHANGED,
+            obj=user,
+            details={"second_factor": RESET, "devices_removed": removed, "tokens_removed": tokens},
+        )
+        return int(removed)
+
+
+def second_factor_device_create(user: User, *, audit_actor: Actor | None = None) -> TOTPDevice:
+    """Give a user a new confirmed device, replacing any they had (demo users only: a person
+    enrols through the page). Audited as an enrolment."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+        audit_record(
+            audit_actor,
+            event_type=AuditEventType.RECORD_CREATED,
+            obj=device,
+            details={"second_factor": ENROLLED, "user": user.get_username(), "demo": True},
+        )
+        return device
+
+
+def user_for_second_factor_reset(actor: Actor, *, username: str) -> User | None:
+    """The user whose second factor ``actor`` may reset, or None when there is no such user."""
+    require(actor, Action.SECOND_FACTOR_RESET)
+    return User.objects.select_related("organisation").filter(username=username).first()
