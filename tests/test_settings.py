@@ -115,6 +115,8 @@ def _production(tmp_path: Path) -> dict[str, str]:
         "MSHT_ENVIRONMENT": "production",
         "MSHT_SECRET_KEY": "k" * 20 + "-a-production-secret-key-of-some-length-" + "q" * 20,
         "MSHT_ALLOWED_HOSTS": "msht.example.gov.uk",
+        # The audit chain's key (check audit.E001): given by the deployment, never generated.
+        "MSHT_AUDIT_KEY": "an-audit-key-held-outside-the-database-" + "x7Q2" * 4,
     }
 
 

@@ -171,6 +171,41 @@ AUDIT_CHECKPOINT_FILE = Path(
     )
 )
 
+UNREADABLE_AUDIT_KEY_FILE = "MSHT_AUDIT_KEY_FILE names {path}, which cannot be read"
+
+
+def _audit_key() -> tuple[str, str]:
+    """The audit chain's HMAC key, held outside the database (msht.audit.chain), and where it
+    came from: the environment, a key file, or in development a key generated under var/.
+    Production without one starts, but `check --deploy` fails and no event can be written."""
+    key = os.environ.get("MSHT_AUDIT_KEY", "").strip()
+    if key:
+        return key, "environment"
+    key_file = os.environ.get("MSHT_AUDIT_KEY_FILE", "")
+    if key_file:
+        try:
+            return Path(key_file).read_text().strip(), "file"
+        except OSError as error:
+            raise ConfigurationError(UNREADABLE_AUDIT_KEY_FILE.format(path=key_file)) from error
+    if PRODUCTION:
+        return "", "missing"
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fresh = VAR_DIR / f"audit_key.{os.getpid()}"
+        fresh.write_text(secrets.token_urlsafe(50))
+        fresh.chmod(0o600)
+        try:
+            os.link(fresh, path)  # atomic: of two processes starting at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            fresh.unlink()
+    return path.read_text().strip(), "development"
+
+
+AUDIT_KEY, AUDIT_KEY_SOURCE = _audit_key()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -143,7 +145,8 @@ def test_reordered_events_are_detected() -> None:
 
 
 def test_event_rewritten_with_a_fresh_hash_breaks_the_next_link() -> None:
-    """An attacker who recomputes one event's hash still breaks the chain after it."""
+    """Even someone holding the key who recomputes one event's hash breaks the chain after it."""
+    from msht.audit.chain import audit_key
     from msht.audit.services import event_hash
 
     events = _record_events(3)
@@ -158,6 +161,7 @@ def test_event_rewritten_with_a_fresh_hash_breaks_the_next_link() -> None:
         object_id="forged",
         details=target.details,
         previous_hash=target.previous_hash,
+        key=audit_key(),
     )
     table = AuditEvent._meta.db_table
     _raw_update(
@@ -200,3 +204,53 @@ def test_bulk_append_chains_one_event_per_object_and_verifies() -> None:
     result = audit_verify()
     assert result.ok, result.problems
     assert result.events_checked == 14
+
+
+def test_an_event_about_a_model_instance_names_its_type_and_key() -> None:
+    record = UserFactory.create()
+    with transaction.atomic():
+        event = audit_record(None, event_type=AuditEventType.USER_CREATED, obj=record)
+        named = audit_record(
+            None, event_type=AuditEventType.USER_CREATED, obj=record, object_id="given"
+        )
+
+    assert (event.object_type, event.object_id) == ("accounts.user", str(record.pk))
+    assert (named.object_type, named.object_id) == ("accounts.user", "given")
+    assert (event.actor_id, event.actor_username) == (None, "")
+    assert str(event) == f"1 user.created accounts.user:{record.pk}"
+    assert str(AuditChainHead.objects.get(pk=1)) == "audit head at 2"
+
+
+def test_bulk_append_outside_a_transaction_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    with pytest.raises(RuntimeError, match=NOT_IN_TRANSACTION):
+        audit_record_many(
+            None, event_type=AuditEventType.DATA_LOADED, object_type="x", object_ids=[]
+        )
+
+
+def test_bulk_append_of_nothing_writes_no_event_and_no_checkpoint(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    events = _record_events(1)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        written = audit_record_many(
+            None, event_type=AuditEventType.RECORD_CREATED, object_type="x", object_ids=[]
+        )
+
+    assert written == 0
+    assert callbacks == []
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_sequence, head.last_hash) == (1, events[0].event_hash)
+
+
+def test_a_bulk_actor_is_named_in_every_event() -> None:
+    actor = UserFactory.create()
+    with transaction.atomic():
+        audit_record_many(
+            actor, event_type=AuditEventType.RECORD_CREATED, object_type="x", object_ids=["1", "2"]
+        )
+
+    assert set(AuditEvent.objects.values_list("actor_id", "actor_username")) == {
+        (actor.pk, actor.username)
+    }

@@ -1,7 +1,8 @@
 """The database refuses changes to the audit trail, and `audit verify` catches all six
 tamperings of someone who gets past the triggers: edit, delete, reorder, insert, truncate and
-a complete rewrite of the chain (the last two only through the checkpoints outside the
-database)."""
+a complete rewrite of the chain. A rewrite without the audit key shows in the chain itself; a
+truncation, or a rewrite by someone who also holds the key, only through the checkpoints
+outside the database."""
 
 from __future__ import annotations
 
@@ -15,17 +16,19 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from msht.audit.append_only import MAINTENANCE_TABLE, maintenance_window
+from msht.audit.chain import audit_key
 from msht.audit.checkpoints import checkpoints_read
 from msht.audit.models import AuditChainHead, AuditEvent, AuditEventType
 from msht.audit.services import (
     CHECKPOINT_MISMATCH,
     CHECKPOINT_MISSING,
     GENESIS_HASH,
+    NOTHING_KEYED,
+    WRONG_HASH,
     audit_record,
     audit_verify,
-    event_hash,
 )
-from tests.audit.tampering import drop_append_only_triggers
+from tests.audit.tampering import WRONG_KEY, drop_append_only_triggers, forged_hash
 
 TABLE = AuditEvent._meta.db_table
 HEAD_TABLE = AuditChainHead._meta.db_table
@@ -48,20 +51,6 @@ def _commit_events(capture: Callable[..., Any], count: int = EVENTS) -> None:
                 object_id=str(number),
                 details={"number": number},
             )
-
-
-def _forged_hash(row: dict[str, Any], previous_hash: str) -> str:
-    return event_hash(
-        sequence=row["sequence"],
-        occurred_at=row["occurred_at"].isoformat(),
-        actor_id=row["actor_id"],
-        actor_username=row["actor_username"],
-        event_type=row["event_type"],
-        object_type=row["object_type"],
-        object_id=row["object_id"],
-        details=row["details"],
-        previous_hash=previous_hash,
-    )
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -92,10 +81,10 @@ def _insert() -> None:
             [row["sequence"] + 1, row["id"]],
         )
     forged = {**rows[3], "object_id": "forged", "sequence": 4}
-    forged_hash = _forged_hash(forged, rows[2]["event_hash"])
+    forged_with = forged_hash(forged, rows[2]["event_hash"], WRONG_KEY)
     AuditEvent.objects.create(
         **{key: value for key, value in forged.items() if key not in {"id", "event_hash"}}
-        | {"previous_hash": rows[2]["event_hash"], "event_hash": forged_hash}
+        | {"previous_hash": rows[2]["event_hash"], "event_hash": forged_with}
     )
     _execute(f"UPDATE {HEAD_TABLE} SET last_sequence = %s", [EVENTS + 1])  # noqa: S608
 
@@ -109,19 +98,41 @@ def _truncate() -> None:
     _execute(f"UPDATE {HEAD_TABLE} SET last_sequence = 0, last_hash = %s", [GENESIS_HASH])  # noqa: S608
 
 
-def _rewrite() -> None:
-    """Every event altered and every hash recomputed, head included: a consistent chain."""
+def _rewrite_with(key: bytes | None) -> None:
+    """Every event altered and every hash recomputed, head included: a consistent chain,
+    signed with ``key`` (None: plain hashes, marked as written before the chain was keyed)."""
     previous_hash = GENESIS_HASH
     for row in _rows():
         row["object_id"] = f"rewritten-{row['object_id']}"
-        forged = _forged_hash(row, previous_hash)
+        forged = forged_hash(row, previous_hash, key)
         _execute(
-            f"UPDATE {TABLE} SET object_id = %s, previous_hash = %s, event_hash = %s "  # noqa: S608
-            "WHERE id = %s",
-            [row["object_id"], previous_hash, forged, row["id"]],
+            f"UPDATE {TABLE} SET object_id = %s, previous_hash = %s, event_hash = %s, "  # noqa: S608
+            "hash_version = %s WHERE id = %s",
+            [
+                row["object_id"],
+                previous_hash,
+                forged,
+                row["hash_version"] if key else None,
+                row["id"],
+            ],
         )
         previous_hash = forged
     _execute(f"UPDATE {HEAD_TABLE} SET last_hash = %s", [previous_hash])  # noqa: S608
+
+
+def _rewrite() -> None:
+    """The attacker does not hold the audit key: they sign with another."""
+    _rewrite_with(WRONG_KEY)
+
+
+def _rewrite_plain() -> None:
+    """The attacker passes every event off as written before the chain was keyed."""
+    _rewrite_with(None)
+
+
+def _rewrite_with_the_key() -> None:
+    """An insider who holds the audit key as well as database access."""
+    _rewrite_with(audit_key())
 
 
 TAMPERINGS: dict[str, tuple[Callable[[], None], str]] = {
@@ -152,14 +163,40 @@ def test_every_tampering_past_the_triggers_is_detected(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tampering", ["truncate", "rewrite"])
-def test_truncation_and_rewrite_are_seen_only_through_the_checkpoints(
-    tampering: str, django_capture_on_commit_callbacks: Callable[..., Any]
+@pytest.mark.parametrize(
+    ("rewrite", "expected"),
+    [
+        (_rewrite, [WRONG_HASH.format(sequence=n) for n in range(1, EVENTS + 1)]),
+        (_rewrite_plain, [NOTHING_KEYED.format(last=EVENTS)]),
+    ],
+    ids=["another-key", "plain-hashes"],
+)
+def test_a_rewrite_without_the_key_is_detected_without_the_checkpoints(
+    rewrite: Callable[[], None],
+    expected: list[str],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The chain is keyed: a forger without the key cannot make a chain that verifies, even
+    when the checkpoint file is gone too."""
+    _commit_events(django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    rewrite()
+
+    Path(settings.AUDIT_CHECKPOINT_FILE).unlink()
+
+    assert list(audit_verify().problems) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tampering", [_truncate, _rewrite_with_the_key])
+def test_truncation_and_a_rewrite_with_the_key_are_seen_only_through_the_checkpoints(
+    tampering: Callable[[], None], django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     """Without the file the chain itself looks whole: the checkpoints are what catch these."""
     _commit_events(django_capture_on_commit_callbacks)
     drop_append_only_triggers()
-    TAMPERINGS[tampering][0]()
+    tampering()
+    assert not audit_verify().ok
 
     Path(settings.AUDIT_CHECKPOINT_FILE).unlink()
 
@@ -265,15 +302,16 @@ def test_committed_writes_leave_chained_checkpoints_and_rolled_back_ones_none() 
 def test_a_rewritten_tail_is_reported_as_one_run_of_checkpoints(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    """Events 4 to 6 rewritten with fresh hashes chained from event 3: whole as a chain, but
-    the three checkpoints that named them disagree, reported as one problem."""
+    """Events 4 to 6 rewritten with fresh hashes chained from event 3, by someone holding the
+    key: whole as a chain, but the three checkpoints that named them disagree, reported as
+    one problem."""
     _commit_events(django_capture_on_commit_callbacks)
     drop_append_only_triggers()
     rows = _rows()
     previous_hash = rows[2]["event_hash"]
     for row in rows[3:]:
         row["object_id"] = "rewritten"
-        forged = _forged_hash(row, previous_hash)
+        forged = forged_hash(row, previous_hash, audit_key())
         _execute(
             f"UPDATE {TABLE} SET object_id = %s, previous_hash = %s, event_hash = %s "  # noqa: S608
             "WHERE id = %s",

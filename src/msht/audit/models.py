@@ -37,10 +37,12 @@ class AuditEventType(models.TextChoices):
     CLERICAL_DECISION = "linkage.clerical_decision", "A reviewer decided a record pair"
     ANALYTICS_REFRESHED = "analytics.refreshed", "The pseudonymised analytics store was refreshed"
     STATISTICS_PUBLISHED = "statistics.published", "Statistics were published"
+    CHAIN_KEYED = "audit.chain_keyed", "The audit trail's hashes were keyed from this event on"
 
 
 class AuditEvent(models.Model):
-    """One event. ``sequence`` has no gaps; ``event_hash`` covers the previous hash."""
+    """One event. ``sequence`` has no gaps; ``event_hash`` covers the previous hash and is
+    keyed (``hash_version``) with a secret held outside the database."""
 
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
@@ -52,6 +54,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     event_hash = models.CharField(max_length=64, unique=True)
+    # How event_hash is made (msht.audit.chain): empty for the events written before the
+    # chain was keyed (plain SHA-256), chain.KEYED (HMAC-SHA256) for every event since.
+    hash_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ("sequence",)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
+from msht.audit.chain import KEYED, audit_key, canonical, hash_for, keyed_hash, plain_hash
 from msht.audit.checkpoints import (
     Checkpoint,
     checkpoint_after_commit,
@@ -28,6 +30,13 @@ NOT_IN_TRANSACTION = "audit_record must run inside the transaction of the write 
 MISSING_EVENT = "event {sequence} is missing (expected after {previous})"
 WRONG_PREVIOUS_HASH = "event {sequence} does not follow the event before it (reordered or altered)"
 WRONG_HASH = "event {sequence} has been altered: its content does not match its hash"
+PLAIN_AFTER_KEYED = (
+    "event {sequence} carries a plain hash after keyed events (rewritten without the key)"
+)
+NOTHING_KEYED = (
+    "events 1 to {last} carry plain hashes and no keyed event follows them (rewritten without "
+    "the key, or a store from before keying that `msht migrate` has not yet keyed)"
+)
 HEAD_MISMATCH = "the newest events were removed: the trail ends at {sequence}, the head at {head}"
 CHECKPOINT_MISSING = (
     "events {first} to {last} are missing, but {count} checkpoint(s) outside the database "
@@ -37,10 +46,6 @@ CHECKPOINT_MISMATCH = (
     "events {first} to {last} differ from {count} checkpoint(s) outside the database "
     "(trail rewritten or altered)"
 )
-
-
-def _canonical(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def event_hash(
@@ -54,8 +59,11 @@ def event_hash(
     object_id: str,
     details: dict[str, Any],
     previous_hash: str,
+    key: bytes | None,
 ) -> str:
-    """SHA-256 over the event's canonical JSON, chained to the previous hash."""
+    """The event's hash over its canonical JSON, chained to the previous hash: HMAC-SHA256
+    under ``key``, or the plain SHA-256 of the events written before keying when ``key`` is
+    None (msht.audit.chain)."""
     payload = {
         "sequence": sequence,
         "occurred_at": occurred_at,
@@ -67,21 +75,26 @@ def event_hash(
         "details": details,
         "previous_hash": previous_hash,
     }
-    return hashlib.sha256(_canonical(payload)).hexdigest()
+    return plain_hash(payload) if key is None else keyed_hash(payload, key)
 
 
-def _hash_of(event: AuditEvent) -> str:
-    return event_hash(
-        sequence=event.sequence,
-        occurred_at=event.occurred_at.isoformat(),
-        actor_id=event.actor_id,
-        actor_username=event.actor_username,
-        event_type=event.event_type,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        details=event.details,
-        previous_hash=event.previous_hash,
-    )
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "event_type": event.event_type,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "details": event.details,
+        "previous_hash": event.previous_hash,
+    }
+
+
+def _hash_of(event: AuditEvent, key: bytes) -> str:
+    """The hash ``event`` must carry under its own version (plain, or keyed with ``key``)."""
+    return hash_for(_payload(event), event.hash_version, key)
 
 
 def _lock_head() -> AuditChainHead:
@@ -108,13 +121,14 @@ def audit_record(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError(NOT_IN_TRANSACTION)
+    key = audit_key()
     head = _lock_head()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     authenticated = actor is not None and actor.is_authenticated
     # Round-trip through JSON so the stored details hash the same way when read back.
-    clean_details = json.loads(_canonical(details or {}))
+    clean_details = json.loads(canonical(details or {}))
     event = AuditEvent(
         sequence=head.last_sequence + 1,
         occurred_at=timezone.now(),
@@ -125,8 +139,9 @@ def audit_record(
         object_id=object_id,
         details=clean_details,
         previous_hash=head.last_hash,
+        hash_version=KEYED,
     )
-    event.event_hash = _hash_of(event)
+    event.event_hash = _hash_of(event, key)
     event.save()
     head.last_sequence = event.sequence
     head.last_hash = event.event_hash
@@ -153,11 +168,12 @@ def audit_record_many(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError(NOT_IN_TRANSACTION)
+    key = audit_key()
     head = _lock_head()
     authenticated = actor is not None and actor.is_authenticated
     actor_id = actor.pk if authenticated and actor is not None else None
     actor_username = actor.get_username() if authenticated and actor is not None else ""
-    clean_details = json.loads(_canonical(details or {}))
+    clean_details = json.loads(canonical(details or {}))
     occurred_at = timezone.now()
     sequence, previous_hash = head.last_sequence, head.last_hash
     batch: list[AuditEvent] = []
@@ -174,8 +190,9 @@ def audit_record_many(
             object_id=str(object_id),
             details=clean_details,
             previous_hash=previous_hash,
+            hash_version=KEYED,
         )
-        event.event_hash = previous_hash = _hash_of(event)
+        event.event_hash = previous_hash = _hash_of(event, key)
         batch.append(event)
         if len(batch) >= batch_size:
             written += len(AuditEvent.objects.bulk_create(batch))
@@ -231,8 +248,23 @@ class _CheckpointRuns:
         self.first, self.last, self.count, self.running = None, 0, 0, False
 
 
+def _link_problems(
+    event: AuditEvent, expected_sequence: int, previous_hash: str, key: bytes, keyed_before: bool
+) -> Iterator[str]:
+    """What is wrong with one event: its place in the sequence, its link to the event before
+    it, and its own hash (plain hashes only before the first keyed event)."""
+    if event.sequence != expected_sequence:
+        yield MISSING_EVENT.format(sequence=expected_sequence, previous=expected_sequence - 1)
+    if event.previous_hash != previous_hash:
+        yield WRONG_PREVIOUS_HASH.format(sequence=event.sequence)
+    if keyed_before and event.hash_version is None:
+        yield PLAIN_AFTER_KEYED.format(sequence=event.sequence)
+    if _hash_of(event, key) != event.event_hash:
+        yield WRONG_HASH.format(sequence=event.sequence)
+
+
 def _chain_problems(
-    events: Iterable[AuditEvent], checkpoints: Iterator[Checkpoint]
+    events: Iterable[AuditEvent], checkpoints: Iterator[Checkpoint], key: bytes
 ) -> Iterator[str]:
     """Walk the events and the checkpoints together, both in sequence order."""
     missing = _CheckpointRuns(CHECKPOINT_MISSING)
@@ -240,13 +272,10 @@ def _chain_problems(
     checkpoint = next(checkpoints, None)
     expected_sequence = 1
     previous_hash = GENESIS_HASH
+    keyed = False
     for event in events:
-        if event.sequence != expected_sequence:
-            yield MISSING_EVENT.format(sequence=expected_sequence, previous=expected_sequence - 1)
-        if event.previous_hash != previous_hash:
-            yield WRONG_PREVIOUS_HASH.format(sequence=event.sequence)
-        if _hash_of(event) != event.event_hash:
-            yield WRONG_HASH.format(sequence=event.sequence)
+        yield from _link_problems(event, expected_sequence, previous_hash, key, keyed)
+        keyed = keyed or event.hash_version is not None
         while checkpoint is not None and checkpoint.sequence < event.sequence:
             yield from missing.add(checkpoint.sequence)
             mismatched.interrupt()
@@ -260,6 +289,10 @@ def _chain_problems(
             checkpoint = next(checkpoints, None)
         expected_sequence = event.sequence + 1
         previous_hash = event.event_hash
+    # Plain hashes are only the prefix written before keying, and the migration that keyed
+    # the chain appended a keyed event after them: a trail of plain hashes alone was forged.
+    if expected_sequence > 1 and not keyed:
+        yield NOTHING_KEYED.format(last=expected_sequence - 1)
     # What is left was checkpointed but is no longer in the trail.
     while checkpoint is not None:
         yield from missing.add(checkpoint.sequence)
@@ -269,9 +302,11 @@ def _chain_problems(
 
 
 def audit_verify() -> AuditVerification:
-    """Recompute the chain and compare it with the checkpoints written outside the database:
-    detects altered, deleted, reordered, inserted, truncated and wholly rewritten events
-    (DOMAIN: audit; docs/security.md). Reads both as streams: memory does not grow with them."""
+    """Recompute the chain with its key and compare it with the checkpoints written outside the
+    database: detects altered, deleted, reordered, inserted, truncated and wholly rewritten
+    events (DOMAIN: audit; docs/security.md); a rewrite without the key shows even without
+    the checkpoints. Reads both as streams: memory does not grow with them."""
+    key = audit_key()
     problems: list[str] = []
     file_problems: list[str] = []
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
@@ -292,7 +327,7 @@ def audit_verify() -> AuditVerification:
             yield checkpoint
 
     checkpoints = counted_checkpoints(checkpoints_scan(file_problems))
-    problems.extend(_chain_problems(counted(events), checkpoints))
+    problems.extend(_chain_problems(counted(events), checkpoints, key))
     problems[:0] = file_problems
     head = AuditChainHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
@@ -310,3 +345,29 @@ def audit_checkpoints_restart(sender: Any, using: str = "default", **kwargs: Any
     head = AuditChainHead.objects.using(using).filter(pk=1).first()
     if head is not None and head.last_sequence > 0:
         checkpoint_append(head.last_sequence, head.last_hash)
+
+
+def audit_chain_seal() -> AuditEvent | None:
+    """Key a trail written before the chain was keyed: append one keyed event chained to its
+    newest plain event, so the key vouches for all of them (decision 2). Nothing to do when
+    the trail is empty or its newest event is keyed already."""
+    with transaction.atomic():
+        newest = AuditEvent.objects.order_by("-sequence").first()
+        if newest is None or newest.hash_version is not None:
+            return None
+        return audit_record(
+            None,
+            event_type=AuditEventType.CHAIN_KEYED,
+            details={"plain_events": newest.sequence},
+        )
+
+
+def audit_chain_seal_after_migrate(
+    sender: Any, *, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
+    """Receiver of post_migrate: key the chain once the store's audit tables are at this
+    code's state (a migrate that stops short of it leaves the seal to the next one)."""
+    migrated = {field.name for field in apps.get_model("audit", "AuditEvent")._meta.fields}
+    current = {field.name for field in AuditEvent._meta.fields}
+    if using == DEFAULT_DB_ALIAS and migrated == current:
+        audit_chain_seal()
