@@ -36,6 +36,7 @@ BACKUP_MISSING = "{path} does not exist"
 BACKUP_EXISTS = "{path} exists already: give another name, or remove it first"
 TOOL_MISSING = "{tool} is not installed: PostgreSQL backups need the PostgreSQL client tools"
 TOOL_FAILED = "{tool} failed (exit {code}): {stderr}"
+BACKUP_FAILED = "the backup could not be written to {path}: {error}; no backup file was left"
 _PAGES_PER_STEP = 256
 
 
@@ -106,8 +107,10 @@ def backup_write(
     vendor = _vendor(using)
     # Written beside the target, then renamed: a failed backup never looks like a good one.
     partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
     try:
+        # exists() first: unlinking a missing file on a read-only disk fails too.
+        if partial.exists():
+            partial.unlink()
         if vendor == "sqlite":
             target = sqlite3.connect(partial)
             try:
@@ -122,8 +125,12 @@ def backup_write(
                 "pg_dump", [*arguments, "--format=custom", "--file", str(partial)], environment
             )
         partial.rename(path)
+    except (sqlite3.Error, OSError) as error:
+        # A full or read-only disk where the backup goes: said plainly, with no traceback.
+        raise ValidationError(BACKUP_FAILED.format(path=path, error=error)) from error
     finally:
-        partial.unlink(missing_ok=True)
+        if partial.exists():
+            partial.unlink()
     if progress is not None:
         progress(1, 1)
 
