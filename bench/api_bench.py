@@ -26,7 +26,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,11 @@ def _prepare(database_url: str, users: int) -> list[str]:
 
 
 @contextmanager
-def _gunicorn(database_url: str, port: int, workers: int) -> Iterator[None]:
+def _gunicorn(
+    database_url: str, port: int, workers: int, options: Sequence[str] = ()
+) -> Iterator[None]:
+    """gunicorn serving MSHT on a loopback port until the block ends; ``options`` are more
+    gunicorn arguments (e.g. ``--worker-class gthread --threads 4``)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -108,18 +112,23 @@ def _gunicorn(database_url: str, port: int, workers: int) -> Iterator[None]:
         str(workers),
         "--log-level",
         "warning",
+        *options,
     ]
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 30
+        # Up when it answers at all (a page error is still gunicorn serving); a loaded
+        # machine may take a while to import Django in every worker.
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://{HOST}:{port}/sign-in/", timeout=1)
+                urllib.request.urlopen(f"http://{HOST}:{port}/sign-in/", timeout=5)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except urllib.error.HTTPError:
+                break
+            except OSError:  # refused, reset or timed out (URLError is an OSError)
                 time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start within 30 seconds")
+            raise RuntimeError("gunicorn did not start within 90 seconds")
         yield
     finally:
         process.terminate()
