@@ -110,6 +110,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "api:intelligence-report": frozenset({INV}),
     "api:pursue-outcome-record": frozenset({INV}),
     "intelligence:outcome-new": frozenset({INV}),
+    # Subject access requests: administrators (there is no data protection officer role).
+    "privacy:subject-access": frozenset({ADM}),
 }
 
 MATRIX_ROUTES = [(name, route) for name, route in ROUTES if name not in OUTSIDE_THE_MATRIX]

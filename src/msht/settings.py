@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "msht.analytics",
     "msht.estimation",
     "msht.fairness",
+    "msht.privacy",
     "msht.synth",
 ]
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("fairness/", include("msht.fairness.urls")),
     path("governance/", include("msht.governance.urls")),
     path("intelligence/", include("msht.intelligence.urls")),
+    path("privacy/", include("msht.privacy.urls")),
 ]

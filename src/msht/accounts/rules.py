@@ -62,6 +62,7 @@ class Action(StrEnum):
     STATISTICS_PUBLISH = "statistics.publish"
     ORGANISATION_DASHBOARD_VIEW = "statistics.organisation_dashboard"
     FAIRNESS_VIEW = "fairness.view"
+    SUBJECT_ACCESS_EXPORT = "privacy.subject_access_export"
 
 
 def _active(actor: Actor) -> bool:
@@ -273,6 +274,14 @@ def _may_monitor_decisions(actor: Actor, obj: object | None) -> bool:
     )
 
 
+def _may_export_subject_access(actor: Actor, obj: object | None) -> bool:
+    """Administrators answer subject access requests (there is no data protection officer role).
+
+    ARCHITECTURE.md, 'Who uses it': administrators see no casework on screen, so the export
+    is their one, audited, way to read a whole person (issue 10)."""
+    return _has_role(actor, Role.ADMINISTRATOR)
+
+
 def _is_active(actor: Actor, obj: object | None) -> bool:
     """Any signed-in, active user (their own home page)."""
     return _active(actor)
@@ -311,6 +320,7 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.STATISTICS_PUBLISH: _is_analyst,
     Action.ORGANISATION_DASHBOARD_VIEW: _may_view_organisation_dashboard,
     Action.FAIRNESS_VIEW: _may_monitor_decisions,
+    Action.SUBJECT_ACCESS_EXPORT: _may_export_subject_access,
 }
 
 

@@ -170,6 +170,54 @@ DISCLOSURE_MINIMUM_COUNT = PolicyRule(
     version="2",
 )
 
+RETENTION_YEARS_POSITIVE_CG = PolicyRule(
+    name="retention_years_positive_cg",
+    default=25,
+    help_text="Years after a positive Conclusive Grounds decision before the case is anonymised.",
+    source="MSHT's choice (DOMAIN.md names no period), for the data protection officer to "
+    "confirm: a confirmed victim relies on the decision for years (the MSA 2015 s.45 defence, "
+    "leave to remain as a victim, compensation), and a child's record must outlast adulthood",
+    version="1",
+)
+
+RETENTION_YEARS_NEGATIVE = PolicyRule(
+    name="retention_years_negative",
+    default=6,
+    help_text="Years after a negative or withdrawn final decision before the case is anonymised.",
+    source="MSHT's choice: the six-year limitation period (Limitation Act 1980 s.2) covers "
+    "reconsideration, judicial review and claims about how the case was handled",
+    version="1",
+)
+
+RETENTION_YEARS_AGENCY_EXPORT = PolicyRule(
+    name="retention_years_agency_export",
+    default=6,
+    help_text="Years after an agency export last changed a record before the row is "
+    "anonymised (the agency keeps its own copy).",
+    source="MSHT's choice, aligned with retention_years_negative: a copy for linkage and "
+    "statistics, not the record of the case",
+    version="1",
+)
+
+RETENTION_YEARS_INTELLIGENCE = PolicyRule(
+    name="retention_years_intelligence",
+    default=6,
+    help_text="Years after the last activity before intelligence, and suspects with no "
+    "conviction, are deleted (or anonymised where a Pursue outcome still counts them).",
+    source="College of Policing APP, Management of Police Information (MoPI): group 3 "
+    "review period of six years",
+    version="1",
+)
+
+RETENTION_CONVICTED_SUSPECT_AGE = PolicyRule(
+    name="retention_convicted_suspect_age",
+    default=100,
+    help_text="A suspect convicted of a modern slavery offence is kept until this age "
+    "(never, automatically, when the year of birth is not known).",
+    source="MoPI group 1 (serious specified offences): retained until the subject is 100",
+    version="1",
+)
+
 RULES: tuple[PolicyRule[object], ...] = (
     RG_DECISION_WORKING_DAYS,
     RG_TEST,
@@ -183,10 +231,15 @@ RULES: tuple[PolicyRule[object], ...] = (
     CHILD_AGE_LIMIT,
     INSPECTION_RESPONSE_WEEKS,
     DISCLOSURE_MINIMUM_COUNT,
+    RETENTION_YEARS_POSITIVE_CG,
+    RETENTION_YEARS_NEGATIVE,
+    RETENTION_YEARS_AGENCY_EXPORT,
+    RETENTION_YEARS_INTELLIGENCE,
+    RETENTION_CONVICTED_SUSPECT_AGE,
 )  # type: ignore[assignment]
 
 # Bumped whenever a rule above is added or changes; decisions store it.
-RULES_VERSION = "2026.2"
+RULES_VERSION = "2026.3"
 
 
 def rules_version_on(day: dt.date) -> str:
