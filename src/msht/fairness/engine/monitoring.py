@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -296,89 +297,76 @@ def _compare(
         row = _group_row(data, level, in_rates, in_times)
         rest = _group_row(data, "rest", rate_scope & ~in_rates, time_scope & ~in_times)
         rows.append(row)
+        cell = _Cell(data.stage, factor, level, within_text, key, settings.minimum_decisions)
+        rate_estimate = partial(
+            st.logistic_odds_ratio,
+            data.positive[rate_scope],
+            in_rates[rate_scope],
+            _control_matrix(data.rate_controls, rate_scope, factor),
+        )
+        time_estimate = partial(
+            st.cox_hazard_ratio,
+            data.duration[time_scope],
+            data.decided[time_scope],
+            in_times[time_scope],
+            _control_matrix(data.time_controls, time_scope, factor),
+        )
         comparisons.append(
-            _rate_comparison(
-                data, factor, level, within_text, key, row, rest, rate_scope, in_rates, settings
+            cell.compare(
+                "positive rate", row.decisions, rest.decisions, row.rate, rest.rate, rate_estimate
             )
         )
         comparisons.append(
-            _time_comparison(
-                data, factor, level, within_text, key, row, rest, time_scope, in_times, settings
+            cell.compare(
+                "time to decision",
+                row.started,
+                rest.started,
+                row.median_working_days,
+                rest.median_working_days,
+                time_estimate,
             )
         )
     yield GroupTable(key=key, stage=data.stage, factor=factor, title=title, rows=rows)
     yield from comparisons
 
 
-def _rate_comparison(
-    data: _StageData,
-    factor: str,
-    level: str,
-    within: str,
-    key: str,
-    row: GroupRow,
-    rest: GroupRow,
-    scope: Any,
-    members: Any,
-    settings: MonitoringSettings,
-) -> Comparison:
-    comparison = Comparison(
-        stage=data.stage,
-        measure="positive rate",
-        factor=factor,
-        level=level,
-        within=within,
-        table=key,
-        group_count=row.decisions,
-        rest_count=rest.decisions,
-        group_value=row.rate,
-        rest_value=rest.rate,
-    )
-    if min(row.decisions, rest.decisions) < settings.minimum_decisions:
-        comparison.status = "too small"
-        return comparison
-    estimate = st.logistic_odds_ratio(
-        data.positive[scope],
-        members[scope],
-        _control_matrix(data.rate_controls, scope, factor),
-    )
-    return _with_estimate(comparison, estimate)
+@dataclass(frozen=True)
+class _Cell:
+    """One group of one table: what each of its comparisons with the rest shares."""
 
+    stage: str
+    factor: str
+    level: str
+    within: str
+    table: str
+    minimum_decisions: int
 
-def _time_comparison(
-    data: _StageData,
-    factor: str,
-    level: str,
-    within: str,
-    key: str,
-    row: GroupRow,
-    rest: GroupRow,
-    scope: Any,
-    members: Any,
-    settings: MonitoringSettings,
-) -> Comparison:
-    comparison = Comparison(
-        stage=data.stage,
-        measure="time to decision",
-        factor=factor,
-        level=level,
-        within=within,
-        table=key,
-        group_count=row.started,
-        rest_count=rest.started,
-        group_value=row.median_working_days,
-        rest_value=rest.median_working_days,
-    )
-    if min(row.started, rest.started) < settings.minimum_decisions:
-        comparison.status = "too small"
-        return comparison
-    estimate = st.cox_hazard_ratio(
-        data.duration[scope],
-        data.decided[scope],
-        members[scope],
-        _control_matrix(data.time_controls, scope, factor),
-    )
-    return _with_estimate(comparison, estimate)
+    def compare(
+        self,
+        measure: str,
+        group_count: int,
+        rest_count: int,
+        group_value: float | None,
+        rest_value: float | None,
+        estimate: Callable[[], st.Estimate | None],
+    ) -> Comparison:
+        """The group against the rest; too few cases on either side are not estimated."""
+        comparison = Comparison(
+            stage=self.stage,
+            measure=measure,
+            factor=self.factor,
+            level=self.level,
+            within=self.within,
+            table=self.table,
+            group_count=group_count,
+            rest_count=rest_count,
+            group_value=group_value,
+            rest_value=rest_value,
+        )
+        if min(group_count, rest_count) < self.minimum_decisions:
+            comparison.status = "too small"
+            return comparison
+        return _with_estimate(comparison, estimate())
 
 
 def _with_estimate(comparison: Comparison, estimate: st.Estimate | None) -> Comparison:
