@@ -10,6 +10,7 @@ and ``release_tables`` lays the figures out as the published tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -85,16 +86,61 @@ def _rows(
     return [tuple(row) for row in connection.execute(sql, parameters).fetchall()]
 
 
-def _categories(
-    connection: duckdb.DuckDBPyConnection, dimension: Dimension, quarters: list[str]
-) -> tuple[str, ...]:
+# Temporary tables of one release's computation (a read-only store still takes temporary
+# tables); dropped when it ends.
+_WORK_PREFIX = "msht_release_"
+_SPANS = f"{_WORK_PREFIX}spans"
+
+
+def _work_table(population: Population) -> str:
+    return f"{_WORK_PREFIX}{population.key}"
+
+
+def _materialise(
+    connection: duckdb.DuckDBPyConnection,
+    population: Population,
+    dimensions: list[Dimension],
+    quarters: list[str],
+) -> str:
+    """One scan of the population's source (its joins done once), keeping only the release's
+    quarters and, per row, the column, each table's row and whether its field is recorded:
+    every later count reads this narrow table instead of the source."""
+    name = _work_table(population)
+    selected = [
+        "period_quarter AS _quarter",
+        f"{population.column_expression} AS _column",
+        *(f"{dimension.expression} AS _row_{dimension.key}" for dimension in dimensions),
+        *(f"({dimension.recorded}) AS _recorded_{dimension.key}" for dimension in dimensions),
+    ]
+    if population.counts_people:
+        # Most people have one referral in the release's quarters; only the others need
+        # de-duplicating when distinct people are counted (_people).
+        selected.extend(
+            [
+                "person_linked",
+                "person_key AS _person",
+                "person_key IN (SELECT person_key FROM referrals "
+                "WHERE list_contains($quarters, quarter) "
+                "GROUP BY person_key HAVING count(*) > 1) AS _repeated",
+            ]
+        )
+    if population.key.endswith("_decisions"):
+        selected.extend(["working_days_taken", "days_taken"])
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(selected)} "  # noqa: S608
+        f"FROM {population.source} WHERE list_contains($quarters, period_quarter)",
+        {"quarters": quarters},
+    )
+    return name
+
+
+def _categories(connection: duckdb.DuckDBPyConnection, dimension: Dimension) -> tuple[str, ...]:
     """The fixed codes, then any other code met in these quarters (by count, largest first)."""
     sql = (
-        f"SELECT {dimension.expression} AS category, count(*) AS n "  # noqa: S608 - fixed SQL
-        f"FROM {dimension.population.source} WHERE list_contains(?, period_quarter) "
-        "GROUP BY 1 ORDER BY n DESC, category"
+        f"SELECT _row_{dimension.key} AS category, count(*) AS n "  # noqa: S608 - fixed SQL
+        f"FROM {_work_table(dimension.population)} GROUP BY 1 ORDER BY n DESC, category"
     )
-    found = [str(row[0]) for row in _rows(connection, sql, [quarters])]
+    found = [str(row[0]) for row in _rows(connection, sql, [])]
     return tuple(dict.fromkeys([*dimension.fixed_codes, *found]))
 
 
@@ -103,94 +149,162 @@ def _system(
     population: Population,
     dimensions: list[Dimension],
     categories: Mapping[str, tuple[str, ...]],
-    quarters: list[str],
 ) -> CountSystem:
+    """Every quarterly cell of the population, all tables in one grouping-sets query."""
     system = CountSystem(
         population.key,
         population.column_codes,
         {dimension.key: categories[dimension.key] for dimension in dimensions},
     )
-    total_sql = (
-        f"SELECT {population.column_expression}, period_quarter, count(*) "  # noqa: S608
-        f"FROM {population.source} WHERE list_contains(?, period_quarter) GROUP BY ALL"
+    rows = [f"_row_{dimension.key}" for dimension in dimensions]
+    sets = ", ".join(["(_column, _quarter)", *(f"({row}, _column, _quarter)" for row in rows)])
+    groupings = "".join(f", grouping({row})" for row in rows)
+    sql = (
+        f"SELECT _column, _quarter, count(*){''.join(f', {row}' for row in rows)}"  # noqa: S608
+        f"{groupings} FROM {_work_table(population)} GROUP BY GROUPING SETS ({sets})"
     )
-    for column, quarter, count in _rows(connection, total_sql, [quarters]):
-        system.counts[(ALL, ALL, str(column), str(quarter))] = int(str(count))
-    for dimension in dimensions:
-        sql = (
-            f"SELECT {dimension.expression}, {population.column_expression}, "  # noqa: S608
-            f"period_quarter, count(*) FROM {population.source} "
-            "WHERE list_contains(?, period_quarter) GROUP BY ALL"
-        )
-        for category, column, quarter, count in _rows(connection, sql, [quarters]):
-            cell = (dimension.key, str(category), str(column), str(quarter))
-            system.counts[cell] = int(str(count))
+    width = len(rows)
+    for found in _rows(connection, sql, []):
+        column, quarter, count = found[0], found[1], found[2]
+        values, grouped = found[3 : 3 + width], found[3 + width :]
+        in_table = [i for i, left_out in enumerate(grouped) if not left_out]
+        if in_table:
+            position = in_table[0]
+            cell = (dimensions[position].key, str(values[position]), str(column), str(quarter))
+        else:
+            cell = (ALL, ALL, str(column), str(quarter))
+        system.counts[cell] = int(str(count))
     return system
+
+
+def _load_spans(connection: duckdb.DuckDBPyConnection, spans: list[tuple[str, ...]]) -> None:
+    """A table of (span number, quarter): each span counted in one pass with the others."""
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {_SPANS} (span INTEGER, quarter VARCHAR)")
+    pairs = [(number, quarter) for number, span in enumerate(spans) for quarter in span]
+    if pairs:
+        connection.executemany(f"INSERT INTO {_SPANS} VALUES (?, ?)", pairs)  # noqa: S608
 
 
 def _people(
     connection: duckdb.DuckDBPyConnection,
     dimension: Dimension | None,
-    spans: Iterable[tuple[str, ...]],
+    spans: list[tuple[str, ...]],
 ) -> dict[Quantity, int]:
-    """Distinct people (linked person keys) behind each referral figure of each span."""
-    population = dimension.population if dimension else REFERRALS
-    category = dimension.expression if dimension else f"'{ALL}'"
+    """Distinct people (linked person keys) behind each referral figure of each span.
+
+    Each person's quarters in a cell (and in a row) become a bit mask; people are counted
+    per cell and mask, and a span counts those whose mask meets its own. A person with a
+    single referral in the release's quarters is one referral: only people referred more
+    than once are grouped person by person. No count(DISTINCT), no scan per span.
+    """
+    quarters = sorted({quarter for span in spans for quarter in span})
+    bits = {quarter: 1 << position for position, quarter in enumerate(quarters)}
+    category = f"_row_{dimension.key}" if dimension else f"'{ALL}'"
     family = dimension.key if dimension else ALL
-    sql = (
-        "SELECT category, age, count(DISTINCT person_key), grouping(category), grouping(age) "  # noqa: S608
-        f"FROM (SELECT {category} AS category, {population.column_expression} AS age, "
-        f"person_key FROM {population.source} WHERE list_contains(?, period_quarter)) "
-        "GROUP BY GROUPING SETS ((category, age), (category), (age), ())"
+    bit = "CAST(1 AS BIGINT) << CAST(list_position(?, _quarter) - 1 AS BIGINT)"
+    table = _work_table(REFERRALS)
+    repeated = (
+        "SELECT category, age, whole_row, mask, count(*) FROM ("  # noqa: S608
+        f"SELECT {category} AS category, _column AS age, grouping(_column) AS whole_row, "
+        f"bit_or({bit}) AS mask FROM {table} WHERE _repeated AND list_contains(?, _quarter) "
+        "GROUP BY GROUPING SETS ((_person, category, _column), (_person, category))"
+        ") GROUP BY ALL"
     )
-    values: dict[Quantity, int] = {}
+    single = (
+        f"SELECT {category}, _column, {bit} AS mask, count(*) FROM {table} "  # noqa: S608
+        "WHERE NOT _repeated AND list_contains(?, _quarter) GROUP BY ALL"
+    )
+    counted: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row_category, age, whole_row, mask, count in _rows(
+        connection, repeated, [quarters, quarters]
+    ):
+        cell = (str(row_category), ALL if whole_row else str(age))
+        counted[cell][int(str(mask))] += int(str(count))
+    for row_category, age, mask, count in _rows(connection, single, [quarters, quarters]):
+        for cell in ((str(row_category), str(age)), (str(row_category), ALL)):
+            counted[cell][int(str(mask))] += int(str(count))
+    # An empty span still has its total: no one.
+    values: dict[Quantity, int] = (
+        {} if dimension else {Quantity(PEOPLE, ALL, ALL, ALL, span): 0 for span in spans}
+    )
     for span in spans:
-        for row_category, age, count, no_category, no_age in _rows(connection, sql, [list(span)]):
-            whole = bool(no_category) or dimension is None
-            key = Quantity(
-                PEOPLE,
-                ALL if whole else family,
-                ALL if whole else str(row_category),
-                ALL if no_age else str(age),
-                span,
-            )
-            values[key] = int(str(count))
+        wanted = sum(bits[quarter] for quarter in span)
+        for (row_category, column), masks in counted.items():
+            people = sum(count for mask, count in masks.items() if mask & wanted)
+            if people:
+                whole = dimension is None
+                key = Quantity(
+                    PEOPLE, ALL if whole else family, ALL if whole else row_category, column, span
+                )
+                values[key] = people
     return values
 
 
 def _completeness(
-    connection: duckdb.DuckDBPyConnection, dimension: Dimension, span: tuple[str, ...]
-) -> Completeness:
-    sql = (
-        f"SELECT count(*), count(*) FILTER (WHERE {dimension.recorded}) "  # noqa: S608
-        f"FROM {dimension.population.source} WHERE list_contains(?, period_quarter)"
+    connection: duckdb.DuckDBPyConnection,
+    population: Population,
+    dimensions: list[Dimension],
+    periods: tuple[Period, ...],
+    period_spans: list[tuple[str, ...]],
+) -> dict[tuple[str, str], Completeness]:
+    """Records and records with the field recorded, per table and period, in one query."""
+    _load_spans(connection, period_spans)
+    recorded = "".join(
+        f", count(*) FILTER (WHERE _recorded_{dimension.key})" for dimension in dimensions
     )
-    records, recorded = _rows(connection, sql, [list(span)])[0]
-    return Completeness(int(str(records)), int(str(recorded)))
+    sql = (
+        f"SELECT span, count(*){recorded} FROM {_work_table(population)} "  # noqa: S608
+        f"JOIN {_SPANS} s ON s.quarter = _quarter GROUP BY span"
+    )
+    found = {int(str(row[0])): row[1:] for row in _rows(connection, sql, [])}
+    completeness = {}
+    for number, period in enumerate(periods):
+        counts = found.get(number, (0,) * (len(dimensions) + 1))
+        for position, dimension in enumerate(dimensions):
+            completeness[(dimension.key, period.key)] = Completeness(
+                int(str(counts[0])), int(str(counts[1 + position]))
+            )
+    return completeness
 
 
-def _linked(connection: duckdb.DuckDBPyConnection, span: tuple[str, ...]) -> Completeness:
+def _linked(
+    connection: duckdb.DuckDBPyConnection,
+    periods: tuple[Period, ...],
+    period_spans: list[tuple[str, ...]],
+) -> dict[str, Completeness]:
+    _load_spans(connection, period_spans)
     sql = (
-        "SELECT count(*), count(*) FILTER (WHERE person_linked) FROM referrals "
-        "WHERE list_contains(?, quarter)"
+        "SELECT span, count(*), count(*) FILTER (WHERE person_linked) "  # noqa: S608
+        f"FROM {_work_table(REFERRALS)} JOIN {_SPANS} s ON s.quarter = _quarter GROUP BY span"
     )
-    records, linked = _rows(connection, sql, [list(span)])[0]
-    return Completeness(int(str(records)), int(str(linked)))
+    found = {int(str(row[0])): row[1:] for row in _rows(connection, sql, [])}
+    return {
+        period.key: Completeness(*(int(str(n)) for n in found.get(number, (0, 0))))
+        for number, period in enumerate(periods)
+    }
 
 
 def _time_taken(
-    connection: duckdb.DuckDBPyConnection, population: Population, span: tuple[str, ...]
-) -> TimeTaken:
+    connection: duckdb.DuckDBPyConnection,
+    population: Population,
+    periods: tuple[Period, ...],
+    period_spans: list[tuple[str, ...]],
+) -> dict[tuple[str, str], TimeTaken]:
+    _load_spans(connection, period_spans)
     sql = (
-        "SELECT count(*), median(working_days_taken), median(days_taken) "  # noqa: S608
-        f"FROM {population.source} WHERE list_contains(?, period_quarter)"
+        "SELECT span, count(*), median(working_days_taken), median(days_taken) "  # noqa: S608
+        f"FROM {_work_table(population)} JOIN {_SPANS} s ON s.quarter = _quarter GROUP BY span"
     )
-    count, working, days = _rows(connection, sql, [list(span)])[0]
-    return TimeTaken(
-        int(str(count)),
-        None if working is None else float(str(working)),
-        None if days is None else float(str(days)),
-    )
+    found = {int(str(row[0])): row[1:] for row in _rows(connection, sql, [])}
+    taken = {}
+    for number, period in enumerate(periods):
+        count, working, days = found.get(number, (0, None, None))
+        taken[(population.key, period.key)] = TimeTaken(
+            int(str(count)),
+            None if working is None else float(str(working)),
+            None if days is None else float(str(days)),
+        )
+    return taken
 
 
 def _labels(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
@@ -211,6 +325,12 @@ def spans_of(quarter: Quarter) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(spans))
 
 
+def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    for population in POPULATIONS:
+        connection.execute(f"DROP TABLE IF EXISTS {_work_table(population)}")
+    connection.execute(f"DROP TABLE IF EXISTS {_SPANS}")
+
+
 def compute_release(
     connection: duckdb.DuckDBPyConnection,
     quarter: Quarter,
@@ -219,6 +339,11 @@ def compute_release(
 ) -> Release:
     """Count everything the release for ``quarter`` shows (and the quarterly counts of
     ``also_quarters``, which earlier releases' figures need for the differencing check).
+
+    Each population's source is scanned once into a narrow temporary table (the decisions'
+    join with referrals included); every table's cells then come from one grouping-sets
+    query per population, and distinct people, completeness and medians from one query
+    per dimension or population over all periods at once.
 
     Args:
         connection: the analytics store.
@@ -233,52 +358,52 @@ def compute_release(
     spans = spans_of(quarter)
     quarters = _quarters([*series, *(q for period in periods for q in period.quarters)])
     quarters = sorted({*quarters, *also_quarters})
-    categories = {
-        dimension.key: _categories(connection, dimension, quarters) for dimension in DIMENSIONS
-    }
-    systems = {
-        population.key: _system(
-            connection,
-            population,
-            [d for d in DIMENSIONS if d.population is population],
-            categories,
-            quarters,
-        )
-        for population in POPULATIONS
-    }
     period_spans = [tuple(str(q) for q in period.quarters) for period in periods]
-    people: dict[Quantity, int] = _people(connection, None, spans)
-    for dimension in DIMENSIONS:
-        if dimension.population.counts_people:
-            people.update(_people(connection, dimension, period_spans))
-    completeness = {
-        (dimension.key, period.key): _completeness(connection, dimension, span)
-        for dimension in DIMENSIONS
-        for period, span in zip(periods, period_spans, strict=True)
-    }
-    linked = {
-        period.key: _linked(connection, span)
-        for period, span in zip(periods, period_spans, strict=True)
-    }
-    time_taken = {
-        (population.key, period.key): _time_taken(connection, population, span)
-        for population in POPULATIONS
-        if population.key.endswith("_decisions")
-        for period, span in zip(periods, period_spans, strict=True)
-    }
-    release = Release(
-        quarter=quarter,
-        periods=periods,
-        series=series,
-        systems=systems,
-        people=people,
-        categories=categories,
-        completeness=completeness,
-        linked=linked,
-        time_taken=time_taken,
-        labels=_labels(connection),
-        refreshed_at=_refreshed_at(connection),
-    )
+    try:
+        by_population = {
+            population.key: [d for d in DIMENSIONS if d.population is population]
+            for population in POPULATIONS
+        }
+        for population in POPULATIONS:
+            _materialise(connection, population, by_population[population.key], quarters)
+        categories = {dimension.key: _categories(connection, dimension) for dimension in DIMENSIONS}
+        systems = {
+            population.key: _system(
+                connection, population, by_population[population.key], categories
+            )
+            for population in POPULATIONS
+        }
+        people: dict[Quantity, int] = _people(connection, None, spans)
+        for dimension in DIMENSIONS:
+            if dimension.population.counts_people:
+                people.update(_people(connection, dimension, period_spans))
+        completeness: dict[tuple[str, str], Completeness] = {}
+        for population in POPULATIONS:
+            completeness.update(
+                _completeness(
+                    connection, population, by_population[population.key], periods, period_spans
+                )
+            )
+        linked = _linked(connection, periods, period_spans)
+        time_taken: dict[tuple[str, str], TimeTaken] = {}
+        for population in POPULATIONS:
+            if population.key.endswith("_decisions"):
+                time_taken.update(_time_taken(connection, population, periods, period_spans))
+        release = Release(
+            quarter=quarter,
+            periods=periods,
+            series=series,
+            systems=systems,
+            people=people,
+            categories=categories,
+            completeness=completeness,
+            linked=linked,
+            time_taken=time_taken,
+            labels=_labels(connection),
+            refreshed_at=_refreshed_at(connection),
+        )
+    finally:
+        _drop_work_tables(connection)
     release.wanted = wanted_quantities(release)
     return release
 
