@@ -181,7 +181,9 @@ class ReferralStepView(View):
 
     def post(self, request: HttpRequest, reference: str, slug: str) -> HttpResponseBase:
         require(request.user, Action.REFERRAL_CREATE)
-        return _step_response(request, self._step(slug), reference)
+        step = self._step(slug)
+        _draft_or_404(request, reference)  # a submitted referral has no draft pages (not a 500)
+        return _step_response(request, step, reference)
 
 
 class ReferralCheckView(View):
