@@ -17,3 +17,6 @@ urlpatterns = [
     path("intelligence/", include("msht.intelligence.urls")),
     path("privacy/", include("msht.privacy.urls")),
 ]
+
+# The store unavailable (a database restart, a read-only or full disk) answers 503, not 500.
+handler500 = "msht.core.errorpages.server_error"
