@@ -159,6 +159,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
             "ingest:quarantine",
         ),
         HomeLink("Data quality", "Completeness and validity per source.", "quality:national"),
+        HomeLink(
+            "Subject access requests",
+            "Export everything held about one person (audited, with the recipient).",
+            "privacy:subject-access",
+        ),
     ),
 }
 
