@@ -301,3 +301,46 @@ def test_a_row_a_later_export_refilled_is_erased_again_when_its_new_period_ends(
     assert early["groups"] == {}
     assert due["groups"] == {"ingest": {"anonymised": 1}}
     assert IngestedRecord.objects.get(pk=alpha.ingested.pk).raw == {}
+
+
+def _protected_suspect_group() -> tuple[RetentionGroup, int]:
+    """A suspect a Pursue outcome still refers to, wrongly planned for deletion."""
+    outcome = PursueOutcomeFactory.create()
+    assert outcome.suspect_record_id is not None
+    group = RetentionGroup(
+        "intelligence",
+        "intelligence.suspectrecord",
+        outcome.suspect_record_id,
+        ErasureAction.DELETED,
+        policy.RETENTION_YEARS_INTELLIGENCE,
+        CLOSED_ON,
+    )
+    return group, outcome.suspect_record_id
+
+
+def test_a_group_other_rows_still_refer_to_is_left_whole_with_a_clear_error() -> None:
+    group, suspect_id = _protected_suspect_group()
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError, match=r"still refer to it \(intelligence\.pursueoutcome\)"):
+        retention_erase(None, group=group)
+
+    assert SuspectRecord.objects.filter(pk=suspect_id).exists()
+    assert not Erasure.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_command_erases_the_other_groups_and_names_the_one_it_could_not(
+    monkeypatch: pytest.MonkeyPatch, people: tuple[Seeded, Seeded]
+) -> None:
+    from msht.privacy.management.commands import retention as command
+
+    protected, _ = _protected_suspect_group()
+    with _at(dt.date(2030, 7, 16)):
+        due = retention_plan(today=dt.date(2030, 7, 16))
+        monkeypatch.setattr(command, "retention_plan", lambda today: [protected, *due])
+
+        with pytest.raises(CommandError, match="was not erased"):
+            call_command("retention", stdout=StringIO())
+
+    assert Erasure.objects.count() == len(due)

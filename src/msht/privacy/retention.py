@@ -176,7 +176,10 @@ def _intelligence_person_groups(today: dt.date) -> Iterator[RetentionGroup]:
     last report naming them (retention_years_intelligence)."""
     rule = policy.RETENTION_YEARS_INTELLIGENCE
     records = (
-        PersonRecord.objects.filter(source=PersonRecordSource.INTELLIGENCE)
+        # A row of an intelligence log that made the record is anonymised with its export.
+        PersonRecord.objects.filter(
+            source=PersonRecordSource.INTELLIGENCE, ingested_record__isnull=True
+        )
         .annotate(last_report=Max("intelligence__received_on"))
         .order_by("pk")
         .values_list("pk", "created_at", "last_report")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from msht.accounts.rules import Action, Actor, require
@@ -33,6 +33,10 @@ from msht.referrals.models import (
 JUSTIFICATION_REQUIRED = "State why the export is made (the justification)."
 RECIPIENT_REQUIRED = "Name who receives the export (the recipient)."
 UNKNOWN_GROUP = "No retention rule erases {object_type}."
+STILL_REFERENCED = (
+    "{object_type} {object_id} was not erased: {count} other row(s) still refer to it "
+    "({tables}); nothing of the group was changed"
+)
 
 # What identifies a person in a description (core.records.DescribedPerson). Gender and
 # nationalities stay: the national statistics count them (DOMAIN.md, 'The national picture').
@@ -246,6 +250,21 @@ def retention_erase(actor: Actor | None, *, group: RetentionGroup) -> dict[str, 
     """Anonymise or delete one record group past its retention period, in one transaction
     with its ``record.erased`` audit event (core.policy retention_* rules; issue 10).
     A group already erased is left alone: a second run changes nothing."""
+    try:
+        return _erase_in_transaction(actor, group)
+    except ProtectedError as error:
+        tables = sorted({obj._meta.label_lower for obj in error.protected_objects})
+        raise ValidationError(
+            STILL_REFERENCED.format(
+                object_type=group.object_type,
+                object_id=group.object_id,
+                count=len(error.protected_objects),
+                tables=", ".join(tables),
+            )
+        ) from error
+
+
+def _erase_in_transaction(actor: Actor | None, group: RetentionGroup) -> dict[str, int]:
     with transaction.atomic():
         object_id = group.erasure_key
         if Erasure.objects.filter(object_type=group.object_type, object_id=object_id).exists():

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from msht.accounts.models import User
+from msht.core.errors import ValidationError
 from msht.privacy.retention import RetentionGroup, retention_plan, retention_summary
 from msht.privacy.services import retention_erase
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Plan, then (unless a dry run) erase each group with a progress bar."""
         actor = self._actor(options["username"])
+        self.failures: list[str] = []
         today = timezone.localdate()
         plan = retention_plan(today=today)
         console = Console(file=cast(IO[str], self.stdout), width=120)
@@ -46,8 +48,10 @@ class Command(BaseCommand):
                 "dry_run": bool(options["dry_run"]),
                 "groups": summary,
                 "rows": rows,
+                "failures": self.failures,
             }
             self.stdout.write(json.dumps(result, indent=2))
+            self._fail_if_any()
             return
         table = Table(title="Would be erased (dry run)" if options["dry_run"] else "Erased")
         for heading in ("app", "anonymised", "deleted"):
@@ -57,6 +61,12 @@ class Command(BaseCommand):
         console.print(table if plan else "Nothing is past its retention period.")
         for name, count in rows.items():
             console.print(f"  {name}: {count} rows")
+        self._fail_if_any()
+
+    def _fail_if_any(self) -> None:
+        """Every other group was erased; a group that could not be is named, and the run fails."""
+        if self.failures:
+            raise CommandError("\n".join(self.failures))
 
     def _actor(self, username: str) -> User | None:
         if not username:
@@ -74,7 +84,12 @@ class Command(BaseCommand):
         with Progress(*columns, console=console, disable=quiet) as bar:
             task = bar.add_task("erasing", total=len(plan))
             for group in plan:
-                for table, count in retention_erase(actor, group=group).items():
+                try:
+                    erased = retention_erase(actor, group=group)
+                except ValidationError as error:
+                    self.failures.append(str(error))
+                    erased = {}
+                for table, count in erased.items():
                     rows[table] = rows.get(table, 0) + count
                 bar.advance(task)
         return dict(sorted(rows.items()))
