@@ -84,6 +84,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "analytics:organisation-dashboard": EVERYONE,
     "analytics:publications": frozenset({AN, GOV}),
     "analytics:publication": frozenset({AN, GOV}),
+    # A download releases the statistics to a named recipient: analysts, who publish.
+    "analytics:publication-download": frozenset({AN}),
     "estimation:list": frozenset({AN, GOV}),
     "estimation:detail": frozenset({AN, GOV}),
     "fairness:monitoring": frozenset({GOV, QA}),

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +27,7 @@ from msht.analytics.engine.layout import (
     protect_release,
     release_caveats,
     release_tables,
+    table_from_json,
     table_to_json,
 )
 from msht.analytics.engine.page import release_sections
@@ -35,8 +42,14 @@ from msht.analytics.store import default_store_path, open_store
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
 from msht.core import policy
+from msht.core.errors import ValidationError
 
 RELEASE_STYLESHEET = "statistics-release.css"
+STYLESHEET_DIRECTORY = Path(__file__).resolve().parent.parent / "static" / "msht"
+RECIPIENT_MISSING = "Say who the statistics are for (the recipient)"
+JUSTIFICATION_MISSING = "Say why the statistics are being released (the justification)"
+UNKNOWN_TABLE = "The publication has no table called {key}"
+DOWNLOAD_REFUSED = "The download cannot be made"
 
 
 def pseudonym_key() -> bytes:
@@ -112,6 +125,35 @@ def _earlier_pattern(before: Publication | None = None) -> dict[Quantity, bool]:
     return earlier
 
 
+def release_title(quarter: Quarter) -> str:
+    """The title of a quarter's release (Home Office's own title, DOMAIN.md)."""
+    return (
+        "Modern Slavery: National Referral Mechanism and Duty to Notify statistics, UK, "
+        f"{quarter.label}"
+    )
+
+
+def release_cover(
+    quarter: Quarter,
+    *,
+    published_at: dt.datetime,
+    threshold: int,
+    round_to: int | None,
+    rules_version: str,
+) -> list[str]:
+    """The cover sheet's lines: period, date, disclosure control and rules version."""
+    return [
+        f"Period: {quarter.label} ({quarter}), with the year to date, the year ending "
+        f"{quarter.last_day:%B %Y} and the same quarter a year earlier.",
+        f"Published: {published_at:%d %B %Y}.",
+        f"Disclosure control: counts from 1 to {threshold - 1} are suppressed ([c]) with "
+        "secondary suppression"
+        + (f"; counts are rounded to the nearest {round_to}." if round_to else "."),
+        f"Rules version: {rules_version}.",
+        "Source: MSHT analytics store (pseudonymised).",
+    ]
+
+
 def _write_release(
     directory: Path,
     *,
@@ -146,8 +188,7 @@ def _write_release(
     )
     page = directory / "index.html"
     page.write_text(html, encoding="utf-8")
-    stylesheet = Path(__file__).resolve().parent.parent / "static" / "msht"
-    shutil.copyfile(stylesheet / RELEASE_STYLESHEET, directory / RELEASE_STYLESHEET)
+    shutil.copyfile(STYLESHEET_DIRECTORY / RELEASE_STYLESHEET, directory / RELEASE_STYLESHEET)
     files.extend([page, directory / RELEASE_STYLESHEET])
     return files
 
@@ -191,20 +232,14 @@ def statistics_publish(
     caveats = release_caveats(protected)
     published_at = timezone.now()
     rules_version = policy.rules_version_on(quarter.last_day)
-    title = (
-        "Modern Slavery: National Referral Mechanism and Duty to Notify statistics, UK, "
-        f"{quarter.label}"
+    title = release_title(quarter)
+    cover = release_cover(
+        quarter,
+        published_at=published_at,
+        threshold=rules.threshold,
+        round_to=round_to,
+        rules_version=rules_version,
     )
-    cover = [
-        f"Period: {quarter.label} ({quarter}), with the year to date, the year ending "
-        f"{quarter.last_day:%B %Y} and the same quarter a year earlier.",
-        f"Published: {published_at:%d %B %Y}.",
-        f"Disclosure control: counts from 1 to {rules.threshold - 1} are suppressed ([c]) with "
-        "secondary suppression"
-        + (f"; counts are rounded to the nearest {round_to}." if round_to else "."),
-        f"Rules version: {rules_version}.",
-        "Source: MSHT analytics store (pseudonymised).",
-    ]
     files = _write_release(
         out, protected=protected, tables=tables, caveats=caveats, cover=cover, title=title
     )
@@ -243,3 +278,139 @@ def statistics_publish(
             },
         )
     return PublicationResult(publication, tuple(files), suppressed, len(protected.pattern))
+
+
+class DownloadFormat(StrEnum):
+    """What of a stored publication can be downloaded."""
+
+    ODS = "ods"
+    CSV_ZIP = "csv_zip"
+    CSV_TABLE = "csv_table"
+    HTML = "html"
+
+
+@dataclass(frozen=True)
+class PublicationDownload:
+    """One file made from a stored publication, ready to send."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _stored_release(publication: Publication) -> tuple[str, list[str], list[StatTable]]:
+    quarter = Quarter.parse(publication.period)
+    cover = release_cover(
+        quarter,
+        published_at=publication.published_at,
+        threshold=publication.threshold,
+        round_to=publication.round_to,
+        rules_version=publication.rules_version,
+    )
+    return release_title(quarter), cover, [table_from_json(data) for data in publication.tables]
+
+
+def _download_file(
+    publication: Publication, file_format: DownloadFormat, table_key: str
+) -> PublicationDownload:
+    """The file, made again from the tables stored with the publication (exactly what was
+    released), with every text cell escaped against formula injection (files.py)."""
+    title, cover, tables = _stored_release(publication)
+    stem = f"nrm-statistics-{publication.period}"
+    with tempfile.TemporaryDirectory(prefix="msht-publication-") as scratch:
+        directory = Path(scratch)
+        if file_format is DownloadFormat.ODS:
+            path = write_ods(
+                directory / f"{stem}.ods",
+                title=title,
+                cover=cover,
+                caveats=publication.caveats,
+                tables=tables,
+            )
+            return PublicationDownload(
+                path.name, "application/vnd.oasis.opendocument.spreadsheet", path.read_bytes()
+            )
+        if file_format is DownloadFormat.CSV_TABLE:
+            chosen = [table for table in tables if table.key == table_key]
+            if not chosen:
+                raise ValidationError(DOWNLOAD_REFUSED, [UNKNOWN_TABLE.format(key=table_key)])
+            path = write_csv(chosen[0], directory)
+            return PublicationDownload(
+                f"{stem}-{path.name}", "text/csv; charset=utf-8", path.read_bytes()
+            )
+        if file_format is DownloadFormat.CSV_ZIP:
+            paths = [write_csv(table, directory) for table in tables]
+            paths.append(write_notes_csv(tables, publication.caveats, directory))
+            archive = io.BytesIO()
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+                for path in paths:
+                    bundle.write(path, f"{stem}/{path.name}")
+            return PublicationDownload(f"{stem}-csv.zip", "application/zip", archive.getvalue())
+    html = render_to_string(
+        "analytics/release_document.html",
+        {
+            "title": title,
+            "cover": cover,
+            "caveats": publication.caveats,
+            "sections": release_sections(tables),
+            # One file on its own: the stylesheet goes inside it, and nothing links to the
+            # CSV and ODS files it would sit beside in a published directory.
+            "stylesheet": (STYLESHEET_DIRECTORY / RELEASE_STYLESHEET).read_text(encoding="utf-8"),
+        },
+    )
+    return PublicationDownload(f"{stem}.html", "text/html; charset=utf-8", html.encode())
+
+
+def publication_download(
+    actor: Actor,
+    *,
+    publication: Publication,
+    file_format: DownloadFormat,
+    recipient: str,
+    justification: str,
+    table_key: str = "",
+) -> PublicationDownload:
+    """A stored publication as ODS, CSV (zip or one table) or HTML, released to a named
+    recipient for a stated reason: a disclosure, audited as the audit app records them
+    (record.disclosed with recipient and justification; DOMAIN.md, 'The national picture').
+
+    Args:
+        actor: who downloads; must be allowed STATISTICS_PUBLISH (analysts).
+        publication: the stored publication.
+        file_format: ODS workbook, every CSV in a zip, one table's CSV, or the HTML page.
+        recipient: who the file is for.
+        justification: why it is released.
+        table_key: the table, for one table's CSV (``nationality_qtr``).
+
+    Returns:
+        The file's name, content type and bytes.
+    """
+    require(actor, Action.STATISTICS_PUBLISH)
+    problems = [
+        message
+        for value, message in (
+            (recipient, RECIPIENT_MISSING),
+            (justification, JUSTIFICATION_MISSING),
+        )
+        if not value.strip()
+    ]
+    if problems:
+        raise ValidationError(DOWNLOAD_REFUSED, problems)
+    download = _download_file(publication, file_format, table_key)
+    with transaction.atomic():
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_DISCLOSED,
+            obj=publication,
+            details={
+                "export": "statistics_publication",
+                "period": publication.period,
+                "format": str(file_format),
+                "table": table_key if file_format is DownloadFormat.CSV_TABLE else "",
+                "file": download.filename,
+                "sha256": hashlib.sha256(download.content).hexdigest(),
+                "recipient": recipient.strip(),
+                "justification": justification.strip(),
+            },
+        )
+    return download

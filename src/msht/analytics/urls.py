@@ -20,4 +20,9 @@ urlpatterns = [
     ),
     path("publications/", views.PublicationListView.as_view(), name="publications"),
     path("publications/<int:pk>/", views.PublicationDetailView.as_view(), name="publication"),
+    path(
+        "publications/<int:pk>/download/",
+        views.PublicationDownloadView.as_view(),
+        name="publication-download",
+    ),
 ]

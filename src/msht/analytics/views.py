@@ -20,9 +20,9 @@ from msht.analytics.engine.dashboard import Dashboard, DashboardFilters
 from msht.analytics.engine.layout import table_from_json
 from msht.analytics.engine.page import release_sections
 from msht.analytics.engine.periods import Quarter
-from msht.analytics.forms import DashboardFilterForm, PublishForm
+from msht.analytics.forms import DashboardFilterForm, PublicationDownloadForm, PublishForm
 from msht.analytics.models import Publication
-from msht.core.errors import ConfigurationError
+from msht.core.errors import ConfigurationError, ValidationError
 from msht.estimation.selectors import estimation_run_latest
 
 
@@ -202,5 +202,60 @@ class PublicationDetailView(View):
             ],
             "caveats": publication.caveats,
             "sections": release_sections(tables),
+            "can_download": can(request.user, Action.STATISTICS_PUBLISH),
         }
         return render(request, "analytics/publication.html", context)
+
+
+class PublicationDownloadView(View):
+    """Download a stored publication (ODS, CSV or HTML) for a named recipient and reason."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        require(request.user, Action.STATISTICS_PUBLISH)
+        publication = self._publication(request, pk)
+        return self._render(request, publication, self._form(publication))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        require(request.user, Action.STATISTICS_PUBLISH)
+        publication = self._publication(request, pk)
+        form = self._form(publication, request.POST)
+        if not form.is_valid():
+            return self._render(request, publication, form, status=400)
+        try:
+            download = services.publication_download(
+                request.user,
+                publication=publication,
+                file_format=services.DownloadFormat(form.cleaned_data["file_format"]),
+                table_key=form.cleaned_data.get("table") or "",
+                recipient=form.cleaned_data["recipient"],
+                justification=form.cleaned_data["justification"],
+            )
+        except ValidationError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+            return self._render(request, publication, form, status=400)
+        response = HttpResponse(download.content, content_type=download.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+        return response
+
+    @staticmethod
+    def _publication(request: HttpRequest, pk: int) -> Publication:
+        try:
+            return selectors.publication_get(request.user, pk=pk)
+        except Publication.DoesNotExist as missing:
+            raise Http404("No such publication") from missing
+
+    @staticmethod
+    def _form(publication: Publication, data: object = None) -> PublicationDownloadForm:
+        tables = [(str(table["key"]), str(table["title"])) for table in publication.tables]
+        return PublicationDownloadForm(data, tables=tables)
+
+    @staticmethod
+    def _render(
+        request: HttpRequest,
+        publication: Publication,
+        form: PublicationDownloadForm,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {"publication": publication, "form": form}
+        return render(request, "analytics/publication_download.html", context, status=status)
