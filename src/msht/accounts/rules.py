@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 
@@ -199,18 +199,14 @@ def _is_investigator(actor: Actor, obj: object | None) -> bool:
 
 
 def _may_view_intelligence(actor: Actor, obj: object | None) -> bool:
-    """Handling code C restricts a report to the organisations its conditions name (3x5x2)."""
+    """Sharing by rule (issue 7): the same scope as ``intelligence_visible_to``, for one report."""
     if not _is_investigator(actor, obj):
         return False
     if obj is None:
         return True
-    organisation_id = getattr(actor, "organisation_id", None)
-    if getattr(obj, "originating_organisation_id", None) == organisation_id:
-        return True
-    if getattr(obj, "handling_code", None) != "C":
-        return True
-    permitted = getattr(obj, "permitted_organisations", None)
-    return permitted is not None and permitted.filter(pk=organisation_id).exists()
+    if not isinstance(obj, Model) or obj.pk is None:
+        return False
+    return intelligence_visible_to(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
 def _is_analyst_or_governance(actor: Actor, obj: object | None) -> bool:
@@ -358,13 +354,44 @@ def person_records_visible_to(actor: Actor, records: QuerySet[M]) -> QuerySet[M]
     return records.none()
 
 
+def suspect_records_worked_by(organisation_id: int | None, records: QuerySet[M]) -> QuerySet[M]:
+    """The suspect records an organisation works (issue 7, docs/pursue.md): records of every
+    suspect entity it has recorded a suspect record of, originated intelligence naming, recorded
+    a Pursue outcome against, or referred a victim linked to. Records linkage has placed in one
+    entity count as one suspect, so working one agency's record works every agency's."""
+    if organisation_id is None:
+        return records.none()
+    every = records.model._default_manager.all()
+    direct = every.filter(
+        Q(source_organisation_id=organisation_id)
+        | Q(pk__in=every.filter(intelligence__originating_organisation_id=organisation_id))
+        | Q(pk__in=every.filter(outcomes__agency_id=organisation_id))
+        | Q(pk__in=every.filter(linked_referrals__first_responder_organisation_id=organisation_id))
+    )
+    entities = direct.filter(entity__isnull=False).values("entity_id")
+    return records.filter(Q(pk__in=direct.values("pk")) | Q(entity_id__in=entities))
+
+
 def intelligence_visible_to(actor: Actor, reports: QuerySet[M]) -> QuerySet[M]:
-    """Scope intelligence reports by originator and handling conditions (INTELLIGENCE_VIEW)."""
+    """Scope intelligence reports (INTELLIGENCE_VIEW): sharing by rule, not by request.
+
+    An investigator sees the reports of their own organisation. Under handling code C, only
+    the organisations the conditions name see it besides (they win over any other rule).
+    Under code P, a report naming suspects goes to the organisations working any of them
+    (``suspect_records_worked_by``); one naming no suspect goes to every investigator.
+    """
     if not _is_investigator(actor, None):
         return reports.none()
     organisation_id = getattr(actor, "organisation_id", None)
+    every = reports.model._default_manager.all()
+    suspect_model = cast(type[Model], reports.model._meta.get_field("suspects").related_model)
+    suspects = suspect_model._default_manager.all()
+    worked = suspect_records_worked_by(organisation_id, suspects)
+    names_a_suspect = every.filter(suspects__isnull=False).values("pk")
+    about_worked = every.filter(suspects__in=worked.values("pk")).values("pk")
+    permitted = every.filter(permitted_organisations__id=organisation_id).values("pk")
     return reports.filter(
         Q(originating_organisation_id=organisation_id)
-        | ~Q(handling_code="C")
-        | Q(permitted_organisations__id=organisation_id)
-    ).distinct()
+        | Q(handling_code="C", pk__in=permitted)
+        | (~Q(handling_code="C") & (~Q(pk__in=names_a_suspect) | Q(pk__in=about_worked)))
+    )

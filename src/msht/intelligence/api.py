@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from msht.accounts.api_permissions import RulePermission
 from msht.accounts.rules import Action
 from msht.core.errors import PermissionDeniedError, ValidationError
-from msht.intelligence import selectors, services
+from msht.intelligence import services
 from msht.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
@@ -135,9 +135,7 @@ class IntelligenceReportCollectionApi(_IntelligenceApi):
         responses={200: IntelligenceOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        reports = selectors.intelligence_report_list(request.user).prefetch_related(
-            "permitted_organisations", "suspects"
-        )
+        reports = services.intelligence_report_list_read(request.user, page="intelligence API")
         rows: Any = [_output(report) for report in reports]
         return Response(IntelligenceOutputSerializer(rows, many=True).data)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from msht.accounts.models import Directorate, Organisation
 from msht.accounts.rules import (
@@ -94,18 +94,23 @@ def network_edges() -> Iterator[tuple[str, str]]:
     yield from _intelligence_edges()
 
 
+def _report_nodes(report: IntelligenceReport) -> list[str]:
+    """Everything one report names, as node keys (all of it is connected)."""
+    named = [_suspect(s.pk, s.entity_id) for s in report.suspects.all()]
+    named += [_victim(p.pk, p.entity_id) for p in report.persons.all()]
+    named += _things(report.phone_numbers, report.addresses, report.vehicles)
+    named += [
+        node(NodeKind.ORGANISATION, normalise_organisation(str(name)))
+        for name in report.organisations_named
+        if str(name).strip()
+    ]
+    return named
+
+
 def _intelligence_edges() -> Iterator[tuple[str, str]]:
     reports = IntelligenceReport.objects.prefetch_related("suspects", "persons")
     for report in reports.iterator(CHUNK):
-        named = [_suspect(s.pk, s.entity_id) for s in report.suspects.all()]
-        named += [_victim(p.pk, p.entity_id) for p in report.persons.all()]
-        named += _things(report.phone_numbers, report.addresses, report.vehicles)
-        named += [
-            node(NodeKind.ORGANISATION, normalise_organisation(str(name)))
-            for name in report.organisations_named
-            if str(name).strip()
-        ]
-        yield from combinations(named, 2)
+        yield from combinations(_report_nodes(report), 2)
 
 
 def referral_count_by_person() -> dict[str, int]:
@@ -211,6 +216,81 @@ def network_get(actor: Actor, run: NetworkRun, number: int) -> CandidateNetwork:
 
 
 @dataclass(frozen=True)
+class NetworkView:
+    """A network as one reader may see it: the connections known from sources they may
+    read (suspect records, referrals, intelligence shared with them), and how many are
+    withheld because only intelligence they may not see makes them."""
+
+    network: CandidateNetwork
+    nodes: list[str]
+    edges: list[tuple[str, str]]
+    rankings: list[SuspectRanking]
+    withheld_edges: int
+    withheld_nodes: int
+
+
+def _suspect_records_of(suspect_nodes: list[str]) -> QuerySet[SuspectRecord]:
+    entities, records = [], []
+    for name in suspect_nodes:
+        kind, _, identifier = name.removeprefix("suspect:").partition("-")
+        if kind == "entity" and _is_uuid(identifier):
+            entities.append(uuid.UUID(identifier))
+        elif kind == "record" and identifier.isdigit():
+            records.append(int(identifier))
+    return SuspectRecord.objects.filter(Q(entity_id__in=entities) | Q(pk__in=records))
+
+
+def _edges_the_reader_may_see(actor: Actor, network: CandidateNetwork) -> set[frozenset[str]]:
+    """Every connection among the network's members that a source the reader may see makes.
+
+    Suspect records and the referrals linked to them are for every investigator; reports
+    count when ``intelligence_visible_to`` lets the reader see them. A report that connects
+    to this network names one of its suspects or names no suspect at all.
+    """
+    seen: set[frozenset[str]] = set()
+    records = _suspect_records_of(list(network.suspects))
+    for record in records.prefetch_related("linked_referrals__person_record"):
+        suspect = _suspect(record.pk, record.entity_id)
+        for thing in _things(record.phone_numbers, record.addresses, record.vehicles):
+            seen.add(frozenset((suspect, thing)))
+        for referral in record.linked_referrals.all():
+            person = referral.person_record
+            seen.add(frozenset((suspect, _victim(person.pk, person.entity_id))))
+    connected = IntelligenceReport.objects.filter(
+        Q(pk__in=IntelligenceReport.objects.filter(suspects__in=records).values("pk"))
+        | Q(suspects__isnull=True)
+    )
+    visible = intelligence_visible_to(actor, connected).prefetch_related("suspects", "persons")
+    for report in visible.iterator(CHUNK):
+        seen.update(frozenset(pair) for pair in combinations(_report_nodes(report), 2))
+    return seen
+
+
+def network_view(actor: Actor, run: NetworkRun, number: int) -> NetworkView:
+    """One network of the run as ``actor`` may see it (DoesNotExist for an unknown number).
+
+    Phones, addresses, vehicles, victims and associations that only intelligence the
+    reader may not see records are left out, so a handling code C report's contents never
+    reach a network page of an organisation it does not name; the ranking lists only the
+    suspects the reader sees in the network.
+    """
+    network = network_get(actor, run, number)
+    edges = _edges_shown(actor, network)
+    shown = {name for edge in edges for name in edge}
+    members = [*network.suspects, *network.victims, *network.others]
+    nodes = [name for name in members if name in shown]
+    rankings = [rank for rank in network.rankings.all() if rank.suspect in shown]
+    return NetworkView(
+        network=network,
+        nodes=nodes,
+        edges=edges,
+        rankings=rankings,
+        withheld_edges=len(network.edges) - len(edges),
+        withheld_nodes=len(members) - len(nodes),
+    )
+
+
+@dataclass(frozen=True)
 class SuspectProfile:
     """Everything known about one suspect across agencies, as the reader may see it."""
 
@@ -248,7 +328,11 @@ def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
         [n for n in latest.networks.all() if node_key in n.suspects] if latest is not None else []
     )
     victims = sorted(
-        {victim for network in networks for victim in _adjacent_victims(network, node_key)}
+        {
+            victim
+            for network in networks
+            for victim in _adjacent_victims(_edges_shown(actor, network), node_key)
+        }
     )
     return SuspectProfile(
         key=key,
@@ -268,10 +352,15 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _adjacent_victims(network: CandidateNetwork, suspect: str) -> list[str]:
+def _edges_shown(actor: Actor, network: CandidateNetwork) -> list[tuple[str, str]]:
+    allowed = _edges_the_reader_may_see(actor, network)
+    return [(a, b) for a, b in network.edges if frozenset((a, b)) in allowed]
+
+
+def _adjacent_victims(edges: list[tuple[str, str]], suspect: str) -> list[str]:
     return [
         other
-        for first, second in network.edges
+        for first, second in edges
         for this, other in ((first, second), (second, first))
         if this == suspect and other.startswith("victim:")
     ]

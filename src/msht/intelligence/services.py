@@ -129,7 +129,33 @@ def suspect_profile_read(actor: Actor, *, key: str) -> selectors.SuspectProfile:
             object_ids=[str(record.pk) for record in profile.records],
             details={"page": "suspect profile", "suspect": key},
         )
+        _audit_reports_read(actor, profile.intelligence, page="suspect profile")
     return profile
+
+
+def _audit_reports_read(actor: Actor, reports: list[IntelligenceReport], *, page: str) -> None:
+    """Who saw which report, one chained event per report shown (issue 7)."""
+    audit_record_many(
+        actor,
+        event_type=AuditEventType.RECORD_VIEWED,
+        object_type="intelligence.intelligencereport",
+        object_ids=[str(report.pk) for report in reports],
+        details={"page": page},
+    )
+
+
+def intelligence_report_list_read(
+    actor: Actor, *, limit: int | None = None, page: str = "intelligence list"
+) -> list[IntelligenceReport]:
+    """The reports the actor may see, newest first (at most ``limit``); every report listed
+    is audited as read, so who saw what is in the trail whichever door they came by."""
+    reports = selectors.intelligence_report_list(actor).prefetch_related(
+        "permitted_organisations", "suspects"
+    )
+    shown = list(reports[:limit] if limit is not None else reports)
+    with transaction.atomic():
+        _audit_reports_read(actor, shown, page=page)
+    return shown
 
 
 @dataclass(frozen=True)

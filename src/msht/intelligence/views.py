@@ -55,18 +55,24 @@ class NetworkDetailView(View):
     def get(self, request: HttpRequest, number: int) -> HttpResponse:
         run = _latest_run(request)
         try:
-            network = selectors.network_get(request.user, run, number)
+            view = selectors.network_view(request.user, run, number)
         except CandidateNetwork.DoesNotExist:
             raise Http404("No such network") from None
-        rankings = network.rankings.all()
         graph = {
-            "nodes": [
-                {"id": name, "kind": name.split(":", 1)[0]}
-                for name in (*network.suspects, *network.victims, *network.others)
-            ],
-            "edges": [{"source": a, "target": b} for a, b in network.edges],
+            "nodes": [{"id": name, "kind": name.split(":", 1)[0]} for name in view.nodes],
+            "edges": [{"source": a, "target": b} for a, b in view.edges],
         }
-        context = {"run": run, "network": network, "rankings": rankings, "graph": graph}
+        kinds = [name.split(":", 1)[0] for name in view.nodes]
+        context = {
+            "run": run,
+            "network": view.network,
+            "view": view,
+            "rankings": view.rankings,
+            "graph": graph,
+            "suspects_shown": kinds.count("suspect"),
+            "victims_shown": kinds.count("victim"),
+            "others_shown": len(kinds) - kinds.count("suspect") - kinds.count("victim"),
+        }
         return render(request, "intelligence/network.html", context)
 
 
@@ -85,7 +91,7 @@ class IntelligenceReportListView(View):
     """The reports the investigator may see, newest first."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        reports = selectors.intelligence_report_list(request.user)[:REPORTS_SHOWN]
+        reports = services.intelligence_report_list_read(request.user, limit=REPORTS_SHOWN)
         context = {"reports": reports, "may_submit": can(request.user, Action.INTELLIGENCE_SUBMIT)}
         return render(request, "intelligence/reports.html", context)
 
