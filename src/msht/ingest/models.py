@@ -165,3 +165,25 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} row {self.row_number}: {self.reason}"
+
+
+class IngestLock(models.Model):
+    """On SQLite, the process that holds a source's ingest lock (msht.ingest.locks).
+
+    PostgreSQL uses an advisory lock instead and leaves this table empty. A row whose
+    process has died (same machine, no such process) is taken over by the next ingest.
+    """
+
+    source_code = models.SlugField(max_length=40, unique=True)
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=255)
+    process_started = models.CharField(
+        max_length=32, blank=True, help_text="When the process started, to tell a reused id."
+    )
+    acquired_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("source_code",)
+
+    def __str__(self) -> str:
+        return f"{self.source_code} held by process {self.pid} on {self.host}"

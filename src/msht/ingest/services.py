@@ -27,6 +27,7 @@ from msht.ingest.engine.mapping import SourceMapping, mapping_for
 from msht.ingest.engine.readers import ExportReader, RawRow, file_format_of, open_export
 from msht.ingest.engine.validate import CheckedRow, check_row
 from msht.ingest.loader import BatchLoader, LoadCounts
+from msht.ingest.locks import Waiting, source_lock
 from msht.ingest.models import (
     Batch,
     BatchState,
@@ -167,6 +168,8 @@ def batch_ingest(
     file_name: str = "",
     file_format: str = "",
     progress: ProgressCallback | None = None,
+    lock_timeout: float | None = None,
+    waiting: Waiting | None = None,
 ) -> IngestResult:
     """Ingest one export of ``source_code``: every row loaded, updated, unchanged or quarantined.
 
@@ -177,9 +180,15 @@ def batch_ingest(
         file_name: the name to record (an uploaded file's original name).
         file_format: override the format told by the file name's ending.
         progress: called with (rows done, rows expected or None) after each chunk.
+        lock_timeout: seconds to wait while another process ingests into the same source
+            (None: as long as it takes; 0: not at all).
+        waiting: called once with the reason when it has to wait.
 
     Returns:
         The batch, complete or rejected, and its counts.
+
+    Raises:
+        IngestBusyError: another process still holds the source when ``lock_timeout`` ends.
 
     Examples:
         >>> result = batch_ingest(None, source_code="ctdc", path=Path("ctdc.csv"))
@@ -189,6 +198,28 @@ def batch_ingest(
     if actor is not None:
         require(actor, Action.INGEST_RUN)
     mapping = mapping_for(source_code)
+    # One ingest per source at a time, from before its batch is opened to after it commits.
+    with source_lock(mapping.source, timeout=lock_timeout, waiting=waiting):
+        return _ingest_locked(
+            actor,
+            mapping=mapping,
+            path=path,
+            file_name=file_name,
+            file_format=file_format,
+            progress=progress,
+        )
+
+
+def _ingest_locked(
+    actor: Actor | None,
+    *,
+    mapping: SourceMapping,
+    path: Path,
+    file_name: str,
+    file_format: str,
+    progress: ProgressCallback | None,
+) -> IngestResult:
+    """The ingest itself, run while this process holds the source's lock."""
     with transaction.atomic():
         source = source_ensure(mapping)
     name = file_name or path.name
@@ -252,15 +283,35 @@ def _counts(counts: LoadCounts) -> dict[str, int]:
 
 
 def quarantine_resubmit(
-    actor: Actor | None, *, quarantined_id: int, corrections: dict[str, str]
+    actor: Actor | None,
+    *,
+    quarantined_id: int,
+    corrections: dict[str, str],
+    lock_timeout: float | None = 0,
 ) -> QuarantinedRow:
     """Correct a quarantined row's cells and load it if it is now valid.
 
     Raises ValidationError naming every remaining problem; the row stays in quarantine
-    with the corrections kept (committed), so the next attempt starts from them.
+    with the corrections kept (committed), so the next attempt starts from them. While an
+    ingest of the row's source runs, raises IngestBusyError at once (``lock_timeout`` 0).
     """
     if actor is not None:
         require(actor, Action.QUARANTINE_MANAGE)
+    source_code = (
+        QuarantinedRow.objects.filter(pk=quarantined_id)
+        .values_list("source__code", flat=True)
+        .first()
+    )
+    if source_code is None:
+        raise QuarantinedRow.DoesNotExist(f"no quarantined row {quarantined_id}")
+    # The row becomes a record of its source: not while an ingest writes that source.
+    with source_lock(source_code, timeout=lock_timeout):
+        return _resubmit_locked(actor, quarantined_id=quarantined_id, corrections=corrections)
+
+
+def _resubmit_locked(
+    actor: Actor | None, *, quarantined_id: int, corrections: dict[str, str]
+) -> QuarantinedRow:
     with transaction.atomic():
         row = (
             QuarantinedRow.objects.select_for_update()

@@ -44,6 +44,7 @@ class BatchUploadView(View):
                     source_code=form.cleaned_data["source"],
                     path=Path(handle.name),
                     file_name=upload.name,
+                    lock_timeout=0,  # a page does not wait behind another ingest
                 )
             except ValidationError as error:
                 form.add_error("file", str(error))

@@ -23,8 +23,9 @@ class Command(BaseCommand):
         "Ingest an agency export (CSV, XLSX, ODS or JSON Lines) through the mapping of SOURCE "
         f"({', '.join(available_sources())}): every row is loaded, updated, found unchanged "
         "or quarantined with a reason, in one transaction; running the same file again adds "
-        "nothing. With --json, the last line printed is one JSON object with the batch id and "
-        "the counts rows, loaded, updated, unchanged and quarantined."
+        "nothing. One ingest per source runs at a time: a second waits for the first (or, "
+        "with --wait 0, stops at once). With --json, the last line printed is one JSON object "
+        "with the batch id and the counts rows, loaded, updated, unchanged and quarantined."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -39,6 +40,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--json", action="store_true", help="end with one JSON object of the counts"
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="while another ingest of the same source runs, wait at most this long "
+            "(0: fail at once; default: wait until it has finished)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -69,6 +78,10 @@ class Command(BaseCommand):
                     path=path,
                     file_format=options["format"],
                     progress=report,
+                    lock_timeout=options["wait"],
+                    waiting=lambda reason: console.print(
+                        f"[yellow]waiting: {reason}", soft_wrap=True
+                    ),
                 )
             except ValidationError as error:
                 raise CommandError(str(error)) from error
