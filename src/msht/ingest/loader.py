@@ -12,9 +12,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from msht.accounts.models import Organisation
 from msht.core.models import Nationality
@@ -32,6 +33,41 @@ from msht.referrals.models import PersonRecord, PersonRecordSource
 
 PersonThrough = PersonRecord.nationalities.through
 UNKNOWN_ORGANISATION = "names no organisation MSHT knows (looked for '{code}')"
+
+# Mappings whose rows are not person records name a target; the app that owns the target
+# checks its rows against the store and writes its records, while ingest keeps the batch,
+# the record history, idempotence and quarantine as for any source.
+TARGET_WRITERS = {"intelligence": "msht.intelligence.ingest.IntelligenceLogWriter"}
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A checked row for a target writer: its record key and the organisation it is from."""
+
+    row: CheckedRow
+    key: str
+    organisation_id: int
+
+
+class TargetWriter(Protocol):
+    """Writes one target's records inside the batch's transaction."""
+
+    def check(self, row: CheckedRow, organisation_id: int) -> None:
+        """Add a Problem for anything the store contradicts (unknown references...)."""
+
+    def insert(self, rows: list[TargetRow]) -> None:
+        """Write the records of rows seen for the first time."""
+
+    def update(self, rows: list[TargetRow]) -> None:
+        """Rewrite the records of rows whose content changed since the last batch."""
+
+
+def target_writer(mapping: SourceMapping, *, source: Source, batch: Batch) -> TargetWriter | None:
+    """The writer of the mapping's target, or None for person records (written here)."""
+    if mapping.target == "person":
+        return None
+    writer: type[Any] = import_string(TARGET_WRITERS[mapping.target])
+    return writer(mapping=mapping, source=source, batch=batch)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -136,16 +172,19 @@ class BatchLoader:
         self.organisation_ids: dict[str, int] = {}
         if mapping.organisation.column:
             self.organisation_ids = dict(Organisation.objects.values_list("code", "id"))
+        self.target = target_writer(mapping, source=source, batch=batch)
 
     def check_organisation(self, row: CheckedRow) -> None:
-        """A row that names its organisation must name one MSHT knows."""
+        """A row that names its organisation must name one MSHT knows; a row of another
+        target must then pass that target's checks against the store."""
         spec = self.mapping.organisation
-        if not spec.column:
-            return
-        value = row.raw.get(spec.column, "").strip()
-        if f"{spec.prefix}{value}" not in self.organisation_ids:
-            reason = UNKNOWN_ORGANISATION.format(code=f"{spec.prefix}{value}")
-            row.problems.append(Problem(spec.column, value, reason))
+        if spec.column:
+            value = row.raw.get(spec.column, "").strip()
+            if f"{spec.prefix}{value}" not in self.organisation_ids:
+                reason = UNKNOWN_ORGANISATION.format(code=f"{spec.prefix}{value}")
+                row.problems.append(Problem(spec.column, value, reason))
+        if self.target is not None and row.is_valid:
+            self.target.check(row, self._organisation_id(row))
 
     def _organisation_id(self, row: CheckedRow) -> int:
         spec = self.mapping.organisation
@@ -159,7 +198,7 @@ class BatchLoader:
         keys: set[str] = set()
         bad: list[CheckedRow] = []
         for row in rows:
-            if row.is_valid and self.mapping.organisation.column:
+            if row.is_valid and (self.mapping.organisation.column or self.target is not None):
                 self.check_organisation(row)
             self.profile.add(row)
             if not row.is_valid:
@@ -273,7 +312,12 @@ class BatchLoader:
             for item, record_id, person_id in zip(new, record_ids, person_ids, strict=True)
         ]
         bulk.insert_rows(IngestedRecord, records)
+        if self.target is not None:
+            self.target.insert([self._target_row(item) for item in new])
         self.counts.loaded += len(new)
+
+    def _target_row(self, item: _Pending) -> TargetRow:
+        return TargetRow(item.row, item.key, self._organisation_id(item.row))
 
     def _insert_nationalities(self, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -330,6 +374,8 @@ class BatchLoader:
             [{"id": pk, **entry} for pk, entry in zip(ids, versions, strict=True)],
         )
         bulk.update_rows(IngestedRecord, [name for name in records[0] if name != "id"], records)
+        if self.target is not None:
+            self.target.update([self._target_row(item) for item, _, _, _ in changed])
         if people:
             bulk.update_rows(PersonRecord, [name for name in people[0] if name != "id"], people)
             PersonThrough.objects.filter(personrecord_id__in=[p["id"] for p in people]).delete()

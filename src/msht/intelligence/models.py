@@ -110,6 +110,13 @@ class IntelligenceReport(models.Model):
     organisations_named = models.JSONField(
         default=list, blank=True, help_text="Businesses and groups the report names."
     )
+    ingest_key = models.CharField(
+        max_length=240,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="For a report from a bulk intelligence log: the source and the log's own key.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

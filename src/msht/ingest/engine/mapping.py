@@ -1,6 +1,7 @@
 """Source mappings: a declarative YAML file per source says how its export becomes MSHT fields.
 
-A mapping names the source, the organisation it comes from, how missing values are
+A mapping names the source, what its rows become (``target``: person records by default,
+or intelligence reports), the organisation it comes from, how missing values are
 written, which columns identify a record, and for each canonical field the column(s)
 it comes from, its type and, for coded fields, the value map. Nothing here touches a
 database: the mapping is plain data, checked once when loaded (ARCHITECTURE.md, ingest).
@@ -64,8 +65,35 @@ CANONICAL_FIELDS: dict[str, tuple[str, frozenset[str] | None]] = {
     "passport_number": ("text", None),
 }
 
+# Intelligence reports graded on the 3x5x2 model (msht.intelligence.models keeps the same
+# codes; a test keeps them equal): what an intelligence log's rows become.
+SOURCE_EVALUATIONS = frozenset({"1", "2", "3"})
+INTELLIGENCE_ASSESSMENTS = frozenset({"A", "B", "C", "D", "E"})
+HANDLING_CODES = frozenset({"P", "C"})
+INTELLIGENCE_FIELDS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "source_reference": ("text", None),
+    "received_on": ("date", None),
+    "source_evaluation": ("code", SOURCE_EVALUATIONS),
+    "intelligence_assessment": ("code", INTELLIGENCE_ASSESSMENTS),
+    "handling_code": ("code", HANDLING_CODES),
+    "handling_conditions": ("text", None),
+    "permitted_organisations": ("list", None),
+    "summary": ("text", None),
+    "suspect_references": ("list", None),
+    "person_references": ("list", None),
+    "phone_numbers": ("list", None),
+    "addresses": ("list", None),
+    "vehicles": ("list", None),
+    "organisations_named": ("list", None),
+}
+
+# What a mapping's rows become: person records (the default) or intelligence reports.
+TARGET_FIELDS = {"person": CANONICAL_FIELDS, "intelligence": INTELLIGENCE_FIELDS}
+
 # The longest text each canonical field may hold (the person record's column sizes).
 TEXT_LIMITS = {
+    "summary": 5000,
+    "handling_conditions": 2000,
     "source_reference": 100,
     "given_names": 200,
     "family_name": 200,
@@ -86,6 +114,8 @@ BAD_CODE = "{source}: field '{name}' maps '{value}' to '{code}', which is not on
 NO_COLUMN = "{source}: field '{name}' names no column"
 NO_MAPPING = "no mapping for source '{source}' (mappings: {choices})"
 BAD_OTHERWISE = "{source}: field '{name}' otherwise must be 'reject' or a canonical code"
+UNKNOWN_TARGET = "{source}: target '{target}' is not one of {choices}"
+TARGET_NOT_PERSON = "{source}: a mapping of target '{target}' must say describes_person: false"
 
 
 @dataclass(frozen=True)
@@ -160,6 +190,7 @@ class SourceMapping:
     checks: dict[str, ColumnCheck]
     max_cell_length: int
     version: str
+    target: str = "person"
 
     @property
     def known_columns(self) -> frozenset[str]:
@@ -194,12 +225,17 @@ def _value_map(
     return values
 
 
-def _field_rule(source: str, name: str, raw: dict[str, Any]) -> FieldRule:
-    if name not in CANONICAL_FIELDS:
+def _field_rule(
+    source: str,
+    name: str,
+    raw: dict[str, Any],
+    canonical: dict[str, tuple[str, frozenset[str] | None]] = CANONICAL_FIELDS,
+) -> FieldRule:
+    if name not in canonical:
         raise ValidationError(
-            UNKNOWN_FIELD.format(source=source, name=name, choices=sorted(CANONICAL_FIELDS))
+            UNKNOWN_FIELD.format(source=source, name=name, choices=sorted(canonical))
         )
-    default_kind, codes = CANONICAL_FIELDS[name]
+    default_kind, codes = canonical[name]
     kind = str(raw.get("type", default_kind))
     if kind not in FIELD_TYPES:
         raise ValidationError(
@@ -258,6 +294,14 @@ def mapping_from_dict(raw: dict[str, Any], *, version: str = "") -> SourceMappin
     organisation = raw.get("organisation") or {}
     if isinstance(organisation, str):
         organisation = {"code": organisation}
+    target = str(raw.get("target", "person"))
+    if target not in TARGET_FIELDS:
+        raise ValidationError(
+            UNKNOWN_TARGET.format(source=source, target=target, choices=sorted(TARGET_FIELDS))
+        )
+    describes_person = bool(raw.get("describes_person", target == "person"))
+    if target != "person" and describes_person:
+        raise ValidationError(TARGET_NOT_PERSON.format(source=source, target=target))
     checks: dict[str, ColumnCheck] = {}
     for group in raw.get("checks") or []:
         for column in group.get("columns", []):
@@ -273,7 +317,7 @@ def mapping_from_dict(raw: dict[str, Any], *, version: str = "") -> SourceMappin
             prefix=str(organisation.get("prefix", "")),
         ),
         description=str(raw.get("description", "")).strip(),
-        describes_person=bool(raw.get("describes_person", True)),
+        describes_person=describes_person,
         encoding=str(raw.get("encoding", "")),
         delimiter=str(raw.get("delimiter", ",")),
         missing_values=frozenset(str(value) for value in raw.get("missing_values", [""])),
@@ -284,12 +328,13 @@ def mapping_from_dict(raw: dict[str, Any], *, version: str = "") -> SourceMappin
         skip_rows_after_header=int(raw.get("skip_rows_after_header", 0)),
         ignore_columns=frozenset(_tuple(raw.get("ignore_columns"))),
         fields={
-            name: _field_rule(source, name, rule or {})
+            name: _field_rule(source, name, rule or {}, TARGET_FIELDS[target])
             for name, rule in (raw.get("fields") or {}).items()
         },
         checks=checks,
         max_cell_length=int(raw.get("max_cell_length", 10_000)),
         version=version,
+        target=target,
     )
 
 

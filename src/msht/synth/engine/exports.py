@@ -26,6 +26,7 @@ POLICE_EXPORT = "police_export.csv"
 BORDER_FORCE_EXPORT = "border_force_export.jsonl"
 NGO_EXPORT = "ngo_export.csv"
 TRUTH_EXPORTS = "truth_exports.csv"
+INTELLIGENCE_LOG = "intelligence_log.csv"
 TRUTH_COLUMNS = ("export", "row_key", "referral_reference", "person_id")
 
 POLICE_COLUMNS = (
@@ -71,6 +72,25 @@ NGO_CODES = frozenset(
         "bawso",
         "poppy-project",
     }
+)
+# The intelligence log layout (ingest/mappings/intelligence_log.yaml): the world's graded
+# reports as the agencies' own logs export them, numbered per agency.
+INTELLIGENCE_LOG_COLUMNS = (
+    "LOG_NO",
+    "ORIG_AGENCY",
+    "DATE_RECD",
+    "SRC_EVAL",
+    "INT_ASSESS",
+    "HANDLING",
+    "HANDLING_CONDS",
+    "SHARE_WITH",
+    "INTEL_TEXT",
+    "NOMINAL_REFS",
+    "VICTIM_REFS",
+    "PHONES",
+    "ADDRESSES",
+    "VRMS",
+    "BUSINESSES",
 )
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PORTS = ("Heathrow", "Dover", "Gatwick", "Manchester Airport", "Stansted", "Coquelles")
@@ -226,6 +246,48 @@ def ngo_row(row: dict[str, str]) -> dict[str, str]:
     }
 
 
+def intelligence_log_row(row: dict[str, str]) -> dict[str, str]:
+    """A graded report as its originating agency's intelligence log exports it."""
+    return {
+        "LOG_NO": row["reference"].replace("INT", "IL", 1),
+        "ORIG_AGENCY": row["originating_organisation"],
+        "DATE_RECD": _uk_date(row["received_on"]),
+        "SRC_EVAL": row["source_evaluation"],
+        "INT_ASSESS": row["intelligence_assessment"],
+        "HANDLING": row["handling_code"],
+        "HANDLING_CONDS": row["handling_conditions"],
+        "SHARE_WITH": ";".join(_split(row["permitted_organisations"])),
+        "INTEL_TEXT": row["summary"],
+        "NOMINAL_REFS": ";".join(_split(row["suspect_records"])),
+        "VICTIM_REFS": ";".join(_split(row["persons"])),
+        "PHONES": ";".join(_split(row["phone_numbers"])),
+        "ADDRESSES": "|".join(_split(row["addresses"])),
+        "VRMS": ";".join(_split(row["vehicles"])),
+        "BUSINESSES": ";".join(_split(row["organisations_named"])),
+    }
+
+
+def write_intelligence_log(directory: Path) -> int:
+    """Write the world's intelligence reports as one intelligence log; the rows written.
+
+    A world without ``intelligence.csv`` (none was generated) gets no log.
+    """
+    source = directory / schema.INTELLIGENCE.name
+    if not source.is_file():
+        return 0
+    written = 0
+    with (
+        source.open(newline="", encoding="utf-8") as reports,
+        (directory / INTELLIGENCE_LOG).open("w", newline="", encoding="utf-8") as handle,
+    ):
+        log = csv.DictWriter(handle, fieldnames=INTELLIGENCE_LOG_COLUMNS)
+        log.writeheader()
+        for row in csv.DictReader(reports):
+            log.writerow(intelligence_log_row(row))
+            written += 1
+    return written
+
+
 def _in_step(directory: Path) -> Iterator[tuple[dict[str, str], str]]:
     """Each referral with its person id; the two files are written in the same order."""
     referrals_path = directory / schema.REFERRALS.name
@@ -251,7 +313,8 @@ def _agency(organisation: str) -> str:
 
 
 def write_agency_exports(directory: Path) -> ExportSummary:
-    """Write the police, Border Force and NGO exports of the world in ``directory``.
+    """Write the police, Border Force and NGO exports and the intelligence log of the world
+    in ``directory``.
 
     Args:
         directory: a written world (referrals.csv and truth_referrals.csv).
@@ -304,4 +367,5 @@ def write_agency_exports(directory: Path) -> ExportSummary:
     finally:
         for handle in handles:
             handle.close()
+    counts[INTELLIGENCE_LOG] = write_intelligence_log(directory)
     return ExportSummary(rows=counts)
