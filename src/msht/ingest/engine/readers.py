@@ -1,7 +1,7 @@
 """Streaming readers for agency exports: CSV, XLSX, ODS and JSON Lines.
 
 Each reader yields one ``RawRow`` at a time, so a file of any length is read in constant
-memory (ODS excepted: odfpy parses the whole document, see docs/ingest.md). Problems with
+memory (ODS too: its content.xml is parsed as it streams out of the zip). Problems with
 the whole file (empty, duplicate or missing columns) raise ``ValidationError`` naming each
 one; a problem with one row (wrong number of cells, bytes that are not text, bad JSON)
 travels with that row so that it can be quarantined while the other rows load.
@@ -227,10 +227,17 @@ def cell_text(value: Any) -> str:
 
 
 def _sheet_rows(
-    raw_rows: Iterator[tuple[int, list[str]]], mapping: SourceMapping, name: str, kind: str
+    raw_rows: Iterator[tuple[int, list[str]] | RawRow],
+    mapping: SourceMapping,
+    name: str,
+    kind: str,
 ) -> ExportReader:
     header_cells: list[str] | None = None
-    for number, cells in raw_rows:
+    for item in raw_rows:
+        if isinstance(item, RawRow):  # the file breaks off before its header
+            reason = FILE_NOT_READABLE.format(name=name, kind=kind.upper(), reason=item.problem)
+            raise ValidationError(reason, [reason])
+        number, cells = item
         if number == mapping.header_row:
             header_cells = cells
             break
@@ -245,7 +252,11 @@ def _sheet_rows(
     counted = [index for index, name in enumerate(header) if name not in mapping.ignore_columns]
 
     def rows() -> Iterator[RawRow]:
-        for number, cells in raw_rows:
+        for item in raw_rows:
+            if isinstance(item, RawRow):  # a row that cannot be read: quarantined as it is
+                yield item
+                continue
+            number, cells = item
             if number <= skip_until or all(
                 not cells[index].strip() for index in counted if index < len(cells)
             ):
@@ -281,55 +292,132 @@ def open_xlsx(path: Path, mapping: SourceMapping) -> ExportReader:
     return _sheet_rows(raw_rows(), mapping, path.name, "xlsx")
 
 
+TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODS_TABLE = f"{{{TABLE_NS}}}table"
+ODS_ROW = f"{{{TABLE_NS}}}table-row"
+ODS_CELLS = {f"{{{TABLE_NS}}}table-cell", f"{{{TABLE_NS}}}covered-table-cell"}
+ODS_PARAGRAPH = f"{{{TEXT_NS}}}p"
+ODS_ROWS_REPEATED = f"{{{TABLE_NS}}}number-rows-repeated"
+ODS_COLUMNS_REPEATED = f"{{{TABLE_NS}}}number-columns-repeated"
+# A sheet has at most 16,384 columns (LibreOffice, Excel): a cell repeated beyond that
+# is a damaged file, not data.
+ODS_MAX_COLUMNS = 16_384
+BAD_ODS = "the spreadsheet's content cannot be read past this point: {reason}"
+
+
+def _ods_paragraph(paragraph: Any) -> str:
+    """A text:p as text: spans kept, text:s as its count of spaces, tabs and line breaks."""
+    parts = [paragraph.text or ""]
+    for child in paragraph:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "s":
+            parts.append(" " * int(child.get(f"{{{TEXT_NS}}}c", "1")))
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag == "line-break":
+            parts.append("\n")
+        else:  # span, a, and other inline text
+            parts.append(_ods_paragraph(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _ods_cell_text(cell: Any) -> str:
-    from odf.namespaces import OFFICENS
-
-    value_type = cell.getAttrNS(OFFICENS, "value-type")
+    """A cell as the sheet shows it, but dates as ISO and numbers without a trailing '.0'."""
+    value_type = cell.get(f"{{{OFFICE_NS}}}value-type")
     if value_type == "date":
-        return str(cell.getAttrNS(OFFICENS, "date-value"))[:10]
+        value = str(cell.get(f"{{{OFFICE_NS}}}date-value", ""))
+        date, _, time = value.partition("T")
+        return date if time.strip("0:.") == "" else value
     if value_type in {"float", "percentage", "currency"}:
-        return cell_text(float(cell.getAttrNS(OFFICENS, "value")))
+        return cell_text(float(cell.get(f"{{{OFFICE_NS}}}value", "nan")))
     if value_type == "boolean":
-        return "1" if cell.getAttrNS(OFFICENS, "boolean-value") == "true" else "0"
-    return "\n".join(
-        str(paragraph) for paragraph in cell.childNodes if paragraph.tagName == "text:p"
-    )
+        return "1" if cell.get(f"{{{OFFICE_NS}}}boolean-value") == "true" else "0"
+    string_value = cell.get(f"{{{OFFICE_NS}}}string-value")
+    if value_type == "string" and string_value is not None:
+        return str(string_value)
+    return "\n".join([_ods_paragraph(child) for child in cell if child.tag == ODS_PARAGRAPH])
 
 
-def open_ods(path: Path, mapping: SourceMapping) -> ExportReader:
-    """Open the first table of an ODS export with odfpy (repeated rows and cells expanded)."""
-    from odf.namespaces import TABLENS
-    from odf.opendocument import load
-    from odf.table import Table, TableCell, TableRow
+def _ods_row_cells(row: Any) -> list[str]:
+    """A row's cells, repeats expanded; empty cells at the end (often thousands) dropped."""
+    cells: list[str] = []
+    empty = 0  # empty cells seen since the last filled one, written out only if one follows
+    for cell in row:
+        if cell.tag not in ODS_CELLS:
+            continue
+        times = int(cell.get(ODS_COLUMNS_REPEATED, "1"))
+        text = _ods_cell_text(cell)
+        if not text:
+            empty += times
+            continue
+        if len(cells) + empty + times > ODS_MAX_COLUMNS:
+            raise ValueError(f"a row has more than {ODS_MAX_COLUMNS:,} columns")
+        cells.extend([""] * empty)
+        cells.extend([text] * times)
+        empty = 0
+    return cells
 
+
+def _ods_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[str]] | RawRow]:
+    """The rows of the first table of content.xml, one at a time.
+
+    ``iterparse`` hands over each row when it ends; the row is then removed from its
+    parent, so that what is held stays one row whatever the length of the sheet.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    # defusedxml (odfpy depends on it) refuses entity expansion and external references.
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+
+    number = 0
+    tables = 0
+    open_elements: list[Any] = []
     try:
-        document = load(str(path))
-    except Exception as error:  # odfpy raises many kinds for a file that is not ODS
-        reason = FILE_NOT_READABLE.format(name=path.name, kind="ODS", reason=error)
-        raise ValidationError(reason, [reason]) from error
-    tables = document.spreadsheet.getElementsByType(Table)
-    if not tables:
-        raise ValidationError(EMPTY_FILE, [EMPTY_FILE])
-
-    def raw_rows() -> Iterator[tuple[int, list[str]]]:
-        number = 0
-        for row in tables[0].getElementsByType(TableRow):
-            repeat = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
-            cells: list[str] = []
-            for cell in row.getElementsByType(TableCell):
-                times = int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1)
-                text = _ods_cell_text(cell)
-                cells.extend([text] * min(times, 1024))
-            while cells and not cells[-1]:
-                cells.pop()
+        for event, element in iterparse(handle, events=("start", "end")):
+            if event == "start":
+                open_elements.append(element)
+                if element.tag == ODS_TABLE:
+                    tables += 1
+                continue
+            open_elements.pop()
+            if element.tag == ODS_TABLE and tables == 1:
+                return  # the first table is the export
+            if element.tag != ODS_ROW or tables != 1:
+                continue
+            repeat = int(element.get(ODS_ROWS_REPEATED, "1"))
+            cells = _ods_row_cells(element)
+            open_elements[-1].remove(element)
             if not cells:
-                number += repeat  # blank rows, often repeated thousands of times
+                number += repeat  # blank rows, often repeated to the sheet's end
                 continue
             for _ in range(repeat):
                 number += 1
                 yield number, list(cells)
+    except (ParseError, ValueError) as error:
+        yield RawRow(number + 1, {}, BAD_ODS.format(reason=error))
+    finally:
+        handle.close()
 
-    return _sheet_rows(raw_rows(), mapping, path.name, "ods")
+
+def open_ods(path: Path, mapping: SourceMapping) -> ExportReader:
+    """Open the first table of an ODS export, streamed from its content.xml.
+
+    An ODS file is a zip whose content.xml holds every sheet; it is parsed as it is read,
+    row by row (repeated rows and cells expanded, covered cells kept as empty cells), so
+    memory stays flat however long the sheet is.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+        handle = archive.open("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as error:
+        reason = FILE_NOT_READABLE.format(name=path.name, kind="ODS", reason=error)
+        raise ValidationError(reason, [reason]) from error
+    return _sheet_rows(_ods_rows(handle), mapping, path.name, "ods")
 
 
 def _json_text(value: Any) -> str:
