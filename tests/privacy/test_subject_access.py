@@ -276,3 +276,26 @@ def test_the_page_explains_what_to_correct(
 
     assert response.status_code == 400
     assert error in response.content.decode()
+
+
+def test_a_network_with_a_longer_key_of_the_same_digits_is_not_the_persons(
+    administrator: User, alpha: Seeded
+) -> None:
+    from msht.intelligence.models import CandidateNetwork, NetworkRun
+
+    record_id = alpha.records[0].pk
+    other_run = NetworkRun.objects.create(counts={})
+    CandidateNetwork.objects.create(
+        run=other_run, number=1, victims=[f"victim:record-{record_id}0"], suspects=[]
+    )
+    mine = CandidateNetwork.objects.create(
+        run=other_run, number=2, victims=[f"victim:record-{record_id}"], suspects=[]
+    )
+
+    networks = _export(administrator, alpha)["sections"]["networks"]
+
+    assert alpha.network is not None
+    assert {(row["run_id"], row["number"]) for row in networks} == {
+        (alpha.network.run_id, alpha.network.number),
+        (mine.run_id, mine.number),
+    }
