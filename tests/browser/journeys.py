@@ -51,6 +51,7 @@ def enter_second_factor(page: Page, username: str) -> None:
     """After the password, as the user would: an administrator or decision maker without an
     app sets one up from the key the page shows; anyone with an app enters its current code
     (computed from the device's key, as their app would). Nothing to do for anyone else."""
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
     heading = " ".join(page.get_by_role("heading", level=1).inner_text().split())
     if heading == SET_UP_APP:
         code = code_from_secret(page.get_by_test_id("totp-secret").inner_text())

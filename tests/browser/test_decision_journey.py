@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from msht.referrals.models import Referral, ReferralStatus
 from tests.accounts.factories import DecisionMakerFactory, QualityAssurerFactory
-from tests.browser.journeys import FACTORY_PASSWORD, assert_accessible
+from tests.browser.journeys import FACTORY_PASSWORD, assert_accessible, enter_second_factor
 from tests.decisions.factories import (
     PendingCgDecisionFactory,
     PendingRgDecisionFactory,
@@ -146,6 +146,7 @@ def test_queue_works_without_javascript(chromium: Browser, live_server: LiveServ
     page.get_by_label("Username").fill(maker.username)
     page.get_by_label("Password", exact=True).fill(FACTORY_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_second_factor(page, maker.username)  # sets up the app from the key on the page
     page.goto(live_server.url + "/cases/?sort=deadline&order=desc")
     expect(page.get_by_role("link", name=referral.reference)).to_be_visible()
     page.get_by_role("link", name="Deadline").click()

@@ -132,7 +132,8 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated or getattr(view_func, "second_factor_not_required", False):
             return None
-        if not second_factor_needed(user) or session_verified(request):
+        # A verified session is answered from the session (no query for the user's devices).
+        if session_verified(request) or not second_factor_needed(user):
             return None
         view_class = getattr(view_func, "cls", None)
         if isinstance(view_class, type) and issubclass(view_class, APIView):
