@@ -43,6 +43,7 @@ from scipy.sparse import csr_matrix, hstack
 ALL = "*"
 # Two values closer than this are the same value to the attacker's LP.
 TOLERANCE = 1e-6
+UNPROTECTABLE = "disclosure control found nothing left to suppress to protect {figures}"
 
 
 class Marker(StrEnum):
@@ -153,17 +154,16 @@ def _unknowns(system: CountSystem, quantities: Iterable[Quantity]) -> dict[Cell,
     return index
 
 
-def _structure_rows(system: CountSystem, index: Mapping[Cell, int]) -> list[dict[int, float]]:
+def _structure_rows(index: Mapping[Cell, int]) -> list[dict[int, float]]:
     """Each family's categories add up to the population in each column and quarter."""
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for (family, _category, column, quarter), position in index.items():
         if family != ALL:
             groups[(family, column, quarter)].append(position)
     rows = []
-    for (family, column, quarter), positions in groups.items():
-        if len(positions) < len(system.families[family]):
-            # Categories never published are unknowns too: add them so the sum is whole.
-            continue
+    # Every group is whole: the programme makes every category of each family it sees an
+    # unknown in every column and quarter of the span (``_programme``).
+    for (_family, column, quarter), positions in groups.items():
         row = dict.fromkeys(positions, 1.0)
         row[index[(ALL, ALL, column, quarter)]] = -1.0
         rows.append(row)
@@ -207,7 +207,7 @@ def _programme(
     for quantity, value in published.items():
         rows.append({index[cell]: 1.0 for cell in system.terms(quantity)})
         right.append(float(value))
-    for row in _structure_rows(system, index):
+    for row in _structure_rows(index):
         rows.append(row)
         right.append(0.0)
     return _Programme(index, _sparse(rows, len(index)), right)
@@ -542,9 +542,11 @@ def protect(
             suppressed.add(partner)
             added.add(partner)
         if not added:
-            # Nothing this release could still suppress helps: what pins these figures was
-            # published before, so they count as known and the rest is checked again.
-            known |= set(recovered)
+            # Unreachable: nothing was left open to suppress, so this round published only
+            # figures of `known`, and whatever those pin is in `known` already
+            # (_known_already). Should the solver's rounding ever disagree, stop the release
+            # rather than loop for ever or publish a figure that can be recovered.
+            raise ArithmeticError(UNPROTECTABLE.format(figures=recovered))  # pragma: no cover
         pending = sorted({*recovered, *added} - known)
     return {quantity: quantity in suppressed for quantity in wanted}
 
@@ -557,7 +559,7 @@ def protect_distinct_counts(
     """Suppression for counts of distinct people, which do not add up across rows or
     periods (one person can be in two rows), so no exact linear attack applies: primary
     suppression, every figure whose referral count is suppressed (people never exceed
-    referrals), and no row or column of a table left with a single suppressed figure."""
+    referrals), and no suppressed figure left without another in its row or column."""
     suppressed = {
         quantity
         for quantity, value in values.items()
