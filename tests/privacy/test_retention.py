@@ -37,7 +37,11 @@ from msht.referrals.models import (
     ReferralAmendment,
     ReferralStatus,
 )
-from tests.intelligence.factories import PursueOutcomeFactory, SuspectRecordFactory
+from tests.intelligence.factories import (
+    IntelligenceReportFactory,
+    PursueOutcomeFactory,
+    SuspectRecordFactory,
+)
 from tests.privacy.seed import Seeded, seed_person
 from tests.referrals.factories import PersonRecordFactory, ReferralFactory
 
@@ -344,3 +348,18 @@ def test_the_command_erases_the_other_groups_and_names_the_one_it_could_not(
             call_command("retention", stdout=StringIO())
 
     assert Erasure.objects.count() == len(due)
+
+
+def test_a_suspects_clock_runs_from_the_last_report_not_from_when_the_record_arrived() -> None:
+    with _at(dt.date(2029, 1, 1)):  # old intelligence loaded late
+        suspect = SuspectRecordFactory.create()
+        report = IntelligenceReportFactory.create(received_on=dt.date(2023, 1, 1))
+        report.suspects.add(suspect)
+
+    plan = retention_plan(today=dt.date(2029, 1, 2))
+
+    assert (suspect.pk, dt.date(2029, 1, 1)) in {
+        (group.object_id, group.due_on)
+        for group in plan
+        if group.object_type == "intelligence.suspectrecord"
+    }

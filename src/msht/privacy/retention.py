@@ -143,13 +143,13 @@ def _suspect_due(suspect: SuspectRecord, convicted: bool) -> tuple[dt.date | Non
             return None, rule  # MoPI group 1 without a known age: kept for review by hand
         return dt.date(suspect.birth_year + rule.default, 1, 1), rule
     rule = policy.RETENTION_YEARS_INTELLIGENCE
-    last = max(
-        [
-            suspect.created_at.date(),
-            *(report.received_on for report in suspect.intelligence.all()),
-            *(outcome.occurred_on for outcome in suspect.outcomes.all()),
-        ]
-    )
+    # The last information about them: the latest report or outcome, or when the record
+    # itself arrived if nothing else names them (a load of old data is not new information).
+    activity = [
+        *(report.received_on for report in suspect.intelligence.all()),
+        *(outcome.occurred_on for outcome in suspect.outcomes.all()),
+    ]
+    last = max(activity) if activity else suspect.created_at.date()
     return years_after(last, rule.default), rule
 
 
@@ -173,7 +173,8 @@ def _suspect_groups(today: dt.date, convicted: set[int]) -> Iterator[RetentionGr
 
 def _intelligence_person_groups(today: dt.date) -> Iterator[RetentionGroup]:
     """A person known only from intelligence goes with the intelligence: 6 years after the
-    last report naming them (retention_years_intelligence)."""
+    last report naming them, or after the record arrived if none does
+    (retention_years_intelligence)."""
     rule = policy.RETENTION_YEARS_INTELLIGENCE
     records = (
         # A row of an intelligence log that made the record is anonymised with its export.
@@ -185,7 +186,7 @@ def _intelligence_person_groups(today: dt.date) -> Iterator[RetentionGroup]:
         .values_list("pk", "created_at", "last_report")
     )
     for pk, created_at, last_report in records.iterator(chunk_size=2000):
-        last = max(created_at.date(), last_report or created_at.date())
+        last = last_report or created_at.date()
         due_on = years_after(last, rule.default)
         if due_on <= today:
             yield RetentionGroup(
