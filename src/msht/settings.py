@@ -141,7 +141,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'msht.sqlite3'}"),
-        conn_max_age=0,
+        # A connection per request unless MSHT_DB_CONN_MAX_AGE (seconds) keeps them open;
+        # kept ones are checked before each request, so a restarted PostgreSQL is
+        # reconnected to without restarting MSHT (tests/faults/test_postgres_restart.py).
+        conn_max_age=int(os.environ.get("MSHT_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
