@@ -283,3 +283,38 @@ def test_a_network_page_shows_only_connections_from_sources_the_reader_may_see()
     assert "phone:07700900777" in nca
     assert "are not shown" in essex
     assert "are not shown" not in nca
+
+
+def test_the_rule_for_one_report_agrees_with_the_scope_for_every_reader_and_report() -> None:
+    scene = _scene()
+    referrer = OrganisationFactory.create()
+    lone = SuspectRecordFactory.create(source_organisation=scene.essex, entity=None)
+    lone.linked_referrals.add(ReferralFactory.create(first_responder_organisation=referrer))
+    reports = [scene.report]
+    for code, suspects, permitted in (
+        (HandlingCode.PERMITTED, [lone], []),
+        (HandlingCode.PERMITTED, [], []),
+        (HandlingCode.PERMITTED, [lone, scene.nca_record], []),
+        (HandlingCode.CONDITIONS, [scene.port_record], [scene.kent]),
+        (HandlingCode.CONDITIONS, [], [scene.essex, referrer]),
+        (HandlingCode.CONDITIONS, [lone], []),
+    ):
+        report = IntelligenceReportFactory.create(
+            originating_organisation=scene.nca,
+            handling_code=code,
+            handling_conditions="Conditions." if code == HandlingCode.CONDITIONS else "",
+        )
+        report.suspects.set(suspects)
+        report.permitted_organisations.set(permitted)
+        reports.append(report)
+    readers = [
+        _investigator(organisation)
+        for organisation in (scene.border_force, scene.kent, scene.essex, scene.nca, referrer)
+    ]
+
+    for reader in readers:
+        scoped = set(intelligence_visible_to(reader, IntelligenceReport.objects.all()))
+        one_by_one = {r for r in reports if can(reader, Action.INTELLIGENCE_VIEW, r)}
+        assert one_by_one == scoped, reader.organisation
+    kent = set(intelligence_visible_to(readers[1], IntelligenceReport.objects.all()))
+    assert kent == {scene.report, reports[2], reports[3], reports[4]}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from msht.accounts.models import Organisation, OrganisationType, Role, User
 from msht.core import policy
@@ -206,7 +206,20 @@ def _may_view_intelligence(actor: Actor, obj: object | None) -> bool:
         return True
     if not isinstance(obj, Model) or obj.pk is None:
         return False
-    return intelligence_visible_to(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    organisation_id = getattr(actor, "organisation_id", None)
+    if getattr(obj, "originating_organisation_id", None) == organisation_id:
+        return True
+    if getattr(obj, "handling_code", None) == "C":
+        return bool(obj.permitted_organisations.filter(pk=organisation_id).exists())  # type: ignore[attr-defined]
+    named = obj.suspects.all()  # type: ignore[attr-defined]
+    if not named.exists():
+        return True
+    # The suspects the report names, with every record linkage placed beside them: one
+    # record of the group worked by the organisation is enough (suspect_records_worked_by).
+    group = named.model._default_manager.filter(
+        Q(pk__in=named.values("pk")) | Q(entity_id__in=named.exclude(entity=None).values("entity"))
+    )
+    return bool(_worked_directly(organisation_id, group).exists())
 
 
 def _is_analyst_or_governance(actor: Actor, obj: object | None) -> bool:
@@ -354,6 +367,26 @@ def person_records_visible_to(actor: Actor, records: QuerySet[M]) -> QuerySet[M]
     return records.none()
 
 
+def _worked_directly(organisation_id: int | None, records: QuerySet[M]) -> QuerySet[M]:
+    """Of a few records, those the organisation works itself (each looked up by index)."""
+    every = records.model._default_manager.all()
+    return records.filter(
+        Q(source_organisation_id=organisation_id)
+        | Exists(
+            every.filter(
+                pk=OuterRef("pk"), intelligence__originating_organisation_id=organisation_id
+            )
+        )
+        | Exists(every.filter(pk=OuterRef("pk"), outcomes__agency_id=organisation_id))
+        | Exists(
+            every.filter(
+                pk=OuterRef("pk"),
+                linked_referrals__first_responder_organisation_id=organisation_id,
+            )
+        )
+    )
+
+
 def suspect_records_worked_by(organisation_id: int | None, records: QuerySet[M]) -> QuerySet[M]:
     """The suspect records an organisation works (issue 7, docs/pursue.md): records of every
     suspect entity it has recorded a suspect record of, originated intelligence naming, recorded
@@ -387,11 +420,12 @@ def intelligence_visible_to(actor: Actor, reports: QuerySet[M]) -> QuerySet[M]:
     suspect_model = cast(type[Model], reports.model._meta.get_field("suspects").related_model)
     suspects = suspect_model._default_manager.all()
     worked = suspect_records_worked_by(organisation_id, suspects)
-    names_a_suspect = every.filter(suspects__isnull=False).values("pk")
+    # Correlated (one index lookup per report), not a list of every report naming a suspect.
+    names_a_suspect = Exists(every.filter(pk=OuterRef("pk"), suspects__isnull=False))
     about_worked = every.filter(suspects__in=worked.values("pk")).values("pk")
     permitted = every.filter(permitted_organisations__id=organisation_id).values("pk")
     return reports.filter(
         Q(originating_organisation_id=organisation_id)
         | Q(handling_code="C", pk__in=permitted)
-        | (~Q(handling_code="C") & (~Q(pk__in=names_a_suspect) | Q(pk__in=about_worked)))
+        | (~Q(handling_code="C") & (~names_a_suspect | Q(pk__in=about_worked)))
     )

@@ -375,12 +375,17 @@ def intelligence_report_list(actor: Actor) -> QuerySet[IntelligenceReport]:
 
 
 def intelligence_report_get(actor: Actor, *, reference: str) -> IntelligenceReport:
-    """One report, or DoesNotExist when it is missing or the actor may not see it."""
-    return (
-        intelligence_report_list(actor)
+    """One report, or DoesNotExist when it is missing or the actor may not see it (the
+    rule for one report looks from its suspects, not through everything the reader works)."""
+    require(actor, Action.INTELLIGENCE_VIEW)
+    report = (
+        IntelligenceReport.objects.select_related("originating_organisation")
         .prefetch_related("permitted_organisations", "suspects")
         .get(reference=reference)
     )
+    if not can(actor, Action.INTELLIGENCE_VIEW, report):
+        raise IntelligenceReport.DoesNotExist(reference)
+    return report
 
 
 @dataclass(frozen=True)
