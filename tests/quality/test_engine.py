@@ -115,3 +115,57 @@ def test_profile_timeliness_is_the_median_of_the_delay_counts() -> None:
     assert measure.denominator == 5
     [none] = d.profile_timeliness({"delay_days": {}})
     assert none.value is None
+
+
+def _people(
+    rows: list[tuple[str, str, int | None, int | None, int | None, str, list[str]]],
+) -> pa.Table:
+    names = ("entity_id", "source", "birth_year", "birth_month", "birth_day", "gender")
+    columns: dict[str, list[object]] = {
+        name: [row[i] for row in rows] for i, name in enumerate(names)
+    }
+    columns["nationalities"] = [row[6] for row in rows]
+    return pa.table(columns)
+
+
+def test_agreement_across_sources_counts_pairs_of_one_persons_records() -> None:
+    people = _people(
+        [
+            ("e1", "police", 1990, 3, 14, "female", ["GBR"]),
+            ("e1", "ngo", 1990, 3, 14, "female", ["GBR"]),
+            ("e1", "referral", 1990, None, None, "female", ["ALB", "GBR"]),
+            # Date of birth and nationality disagree.
+            ("e2", "police", 1985, 1, 2, "male", ["ALB"]),
+            ("e2", "ngo", 1985, 2, 1, "male", ["VNM"]),
+            # The date disagrees; sex and nationality cannot be compared.
+            ("e3", "police", 1970, None, None, "not_known", []),
+            ("e3", "ngo", 1971, 5, 5, "female", ["ROU"]),
+            # One source twice: nothing to compare with another source.
+            ("e4", "police", 1999, 1, 1, "male", ["GBR"]),
+            ("e4", "police", 1998, 1, 1, "female", ["ALB"]),
+            # Sex disagrees; the date cannot be compared.
+            ("e5", "police", 2000, 6, 1, "male", ["GBR"]),
+            ("e5", "ngo", None, None, None, "female", ["GBR"]),
+        ]
+    )
+    by_source = d.agreement_across_sources(people)
+
+    police = {(m.field.split(" agrees")[0], m.group): m for m in by_source["police"]}
+    figures = {key: (m.numerator, m.denominator) for key, m in police.items()}
+    assert figures[("date of birth", "")] == (2, 4)
+    assert figures[("sex", "")] == (3, 4)
+    assert figures[("nationality", "")] == (3, 4)
+    assert figures[("date of birth", "ngo")] == (1, 3)
+    assert figures[("date of birth", "referral")] == (1, 1)
+    assert police[("sex", "")].value == pytest.approx(0.75)
+    assert all(m.dimension == d.CONSISTENCY for m in by_source["police"])
+    ngo = {(m.field.split(" agrees")[0], m.group): m for m in by_source["ngo"]}
+    assert (ngo[("date of birth", "")].numerator, ngo[("date of birth", "")].denominator) == (2, 4)
+    referral = {(m.field.split(" agrees")[0], m.group): m for m in by_source["referral"]}
+    assert referral[("date of birth", "")].value == 1.0
+    assert referral[("nationality", "police")].value == 1.0
+
+
+def test_agreement_across_sources_is_empty_without_shared_people() -> None:
+    people = _people([("e1", "police", 1990, 1, 1, "male", ["GBR"])])
+    assert d.agreement_across_sources(people) == {}

@@ -14,8 +14,10 @@ from msht.ingest.services import batch_ingest
 from msht.quality.models import Dimension, Measurement, QualityRun
 from msht.quality.selectors import quality_national, quality_source
 from msht.quality.services import quality_measure
+from msht.referrals.models import PersonRecord
 from tests.accounts.factories import UserFactory
 from tests.ingest.exports import police_row, write_police
+from tests.quality.people import link_people
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,51 @@ def test_msht_quality_prints_the_same_table(police_batch: None) -> None:
     assert "police" in text
     assert "Completeness" in text
     assert "phone_numbers" in text
+
+
+@pytest.fixture
+def linked_people(tmp_path: Path) -> dict[str, PersonRecord]:
+    """Two people's police, NGO and referral records, linked by hand (tests.quality.people)."""
+    return link_people(tmp_path)
+
+
+def test_consistency_against_other_sources_counts_disagreements_of_linked_records(
+    linked_people: dict[str, PersonRecord],
+) -> None:
+    run = quality_measure(None)
+
+    figures = {
+        (m.field.split(" agrees")[0], m.group): (m.numerator, m.denominator)
+        for m in Measurement.objects.filter(
+            run=run, source__code="police", batch=None, dimension=Dimension.CONSISTENCY
+        )
+        if "other sources" in m.field
+    }
+    assert figures[("date of birth", "")] == (2, 3)
+    assert figures[("sex", "")] == (2, 3)
+    assert figures[("nationality", "")] == (3, 3)
+    assert figures[("date of birth", "ngo")] == (1, 2)
+    assert figures[("date of birth", "referral")] == (1, 1)
+
+    picture = quality_national(UserFactory.create(role=Role.ANALYST))
+    police_dates = next(
+        row
+        for row in picture.agreement
+        if row.source.code == "police" and row.field.startswith("date of birth")
+    )
+    assert police_dates.value == pytest.approx(2 / 3)
+    assert (police_dates.least_with, police_dates.least_value) == ("ngo", 0.5)
+    values = [row.value for row in picture.agreement if row.value is not None]
+    assert values == sorted(values)  # least agreement first
+
+    out = io.StringIO()
+    call_command("quality", stdout=out)
+    text = out.getvalue()
+    assert "Consistency against other sources" in text
+    assert "sex agrees with other sources" in text
+
+
+def test_without_linked_records_nothing_is_compared(police_batch: None) -> None:
+    run = quality_measure(None)
+    assert not Measurement.objects.filter(run=run, field__contains="other sources").exists()
+    assert quality_national(None).agreement == []

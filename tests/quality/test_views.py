@@ -13,6 +13,7 @@ from msht.ingest.services import batch_ingest
 from msht.quality.services import quality_measure
 from tests.accounts.factories import UserFactory, sign_in_verified
 from tests.ingest.exports import police_row, write_police
+from tests.quality.people import link_people
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,20 @@ def test_before_any_measurement_the_page_says_what_to_run() -> None:
 def test_the_home_page_links_analysts_to_data_quality() -> None:
     page = _client(Role.ANALYST).get(reverse("accounts:home")).content.decode()
     assert reverse("quality:national") in page
+
+
+def test_the_pages_show_where_linked_records_of_one_person_disagree(tmp_path: Path) -> None:
+    link_people(tmp_path)
+    quality_measure(None)
+    client = _client(Role.ANALYST)
+    national = client.get(reverse("quality:national")).content.decode()
+    assert "Consistency against other sources" in national
+    assert "date of birth agrees with other sources" in national
+    assert "66.7%" in national  # police: two of three dates of birth agree
+    source = client.get(reverse("quality:source", args=["police"])).content.decode()
+    assert "date of birth agrees with other sources (against ngo)" in source
+
+
+def test_before_linkage_the_national_page_says_nothing_is_compared(measured: None) -> None:
+    page = _client(Role.ANALYST).get(reverse("quality:national")).content.decode()
+    assert "No source shares a linked person with another yet" in page

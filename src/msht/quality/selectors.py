@@ -25,12 +25,28 @@ class SourceSummary:
 
 
 @dataclass(frozen=True)
+class AgreementRow:
+    """How often one source's records agree on one field with other sources' records of the
+    same person, and the other source it agrees with least."""
+
+    source: Source
+    field: str
+    value: float | None
+    agreed: int
+    compared: int
+    least_with: str
+    least_value: float | None
+
+
+@dataclass(frozen=True)
 class NationalPicture:
-    """The latest run: every source's headline figures, and each field across sources."""
+    """The latest run: every source's headline figures, each field across sources, and
+    each source's agreement with the others (least agreement first)."""
 
     run: QualityRun | None
     sources: list[SourceSummary]
     fields: list[dimensions.FieldPicture]
+    agreement: list[AgreementRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,47 @@ def _summaries(run: QualityRun) -> list[SourceSummary]:
     return sorted(summaries, key=lambda summary: summary.source.code)
 
 
+def _agreement(run: QualityRun) -> list[AgreementRow]:
+    """Consistency against other sources, per source and field, least agreement first."""
+    names = [name for name, _, _ in dimensions.AGREEMENT_FIELDS]
+    overall: dict[tuple[int, str], Measurement] = {}
+    per_other: dict[tuple[int, str], list[Measurement]] = defaultdict(list)
+    for measure in run.measurements.filter(
+        batch=None, dimension=Dimension.CONSISTENCY, field__in=names
+    ).select_related("source"):
+        key = (measure.source_id, measure.field)
+        if measure.group:
+            per_other[key].append(measure)
+        else:
+            overall[key] = measure
+    rows = []
+    for key, measure in overall.items():
+        least = min(
+            (other for other in per_other[key] if other.value is not None),
+            key=lambda other: (other.value, other.group),
+            default=None,
+        )
+        rows.append(
+            AgreementRow(
+                source=measure.source,
+                field=measure.field,
+                value=measure.value,
+                agreed=measure.numerator,
+                compared=measure.denominator,
+                least_with=least.group if least else "",
+                least_value=least.value if least else None,
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.value if row.value is not None else 2.0,
+            row.source.code,
+            row.field,
+        ),
+    )
+
+
 def quality_national(actor: Actor | None) -> NationalPicture:
     """Every source's headline figures and, per field, which source drags it down."""
     _require(actor)
@@ -118,7 +175,9 @@ def quality_national(actor: Actor | None) -> NationalPicture:
                 field=measure.field,
             )
         )
-    return NationalPicture(run, _summaries(run), dimensions.national_fields(by_source))
+    return NationalPicture(
+        run, _summaries(run), dimensions.national_fields(by_source), _agreement(run)
+    )
 
 
 def quality_sources(actor: Actor | None) -> list[Source]:

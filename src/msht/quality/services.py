@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from msht.accounts.rules import Action, Actor, require
@@ -16,6 +17,7 @@ from msht.ingest.engine.mapping import mapping_for
 from msht.ingest.models import Batch, BatchState, IngestedRecord, Source
 from msht.quality.engine import dimensions
 from msht.quality.models import Measurement, QualityRun
+from msht.referrals.models import PersonRecord
 
 CHUNK = 20_000
 # The synthetic exports and the truth file that says who each row really is (synth).
@@ -92,7 +94,74 @@ def truth_reference(directory: Path, source_code: str) -> pa.Table | None:
     return pa.table({"record_key": keys, **columns})
 
 
-def _measures(source: Source, truth_directory: Path | None) -> list[dimensions.Measure]:
+def people_table() -> pa.Table:
+    """Every person record in an entity with more than one record, named by its source.
+
+    A record from an ingested export is named by its ingest source (``police``,
+    ``ngo`` ...); any other by what it is (``referral``, ``intelligence``). Linkage puts
+    the records in entities; before it has run there is nothing to compare.
+    """
+    linked = PersonRecord.objects.filter(entity__isnull=False)
+    shared = (
+        linked.values("entity_id").annotate(records=Count("id")).filter(records__gt=1)
+    ).values("entity_id")
+    nationalities: dict[int, list[str]] = {}
+    through = PersonRecord.nationalities.through.objects.filter(
+        personrecord__entity_id__in=shared
+    ).values_list("personrecord_id", "nationality__code")
+    for record_id, code in through.iterator(chunk_size=CHUNK):
+        nationalities.setdefault(record_id, []).append(code)
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "entity_id",
+            "source",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "gender",
+            "nationalities",
+        )
+    }
+    records = linked.filter(entity_id__in=shared).values_list(
+        "id",
+        "entity_id",
+        "source",
+        "ingested_record__source__code",
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "gender",
+    )
+    for pk, entity, kind, ingest_source, year, month, day, gender in records.iterator(
+        chunk_size=CHUNK
+    ):
+        columns["entity_id"].append(str(entity))
+        columns["source"].append(ingest_source or kind)
+        columns["birth_year"].append(year)
+        columns["birth_month"].append(month)
+        columns["birth_day"].append(day)
+        columns["gender"].append(gender)
+        columns["nationalities"].append(sorted(nationalities.get(pk, [])))
+    schema = pa.schema(
+        [
+            ("entity_id", pa.string()),
+            ("source", pa.string()),
+            ("birth_year", pa.int32()),
+            ("birth_month", pa.int32()),
+            ("birth_day", pa.int32()),
+            ("gender", pa.string()),
+            ("nationalities", pa.list_(pa.string())),
+        ]
+    )
+    return pa.table(columns, schema=schema)
+
+
+def _measures(
+    source: Source,
+    truth_directory: Path | None,
+    agreement: dict[str, list[dimensions.Measure]],
+) -> list[dimensions.Measure]:
     mapping = mapping_for(source.code)
     fields = sorted(mapping.fields)
     records = records_table(source, fields)
@@ -100,6 +169,7 @@ def _measures(source: Source, truth_directory: Path | None) -> list[dimensions.M
         *dimensions.completeness(records, fields),
         *dimensions.uniqueness(records),
         *dimensions.consistency(records),
+        *agreement.get(source.code, []),
         *dimensions.timeliness(records),
     ]
     latest = Batch.objects.filter(source=source, state=BatchState.COMPLETE).first()
@@ -158,8 +228,9 @@ def quality_measure(actor: Actor | None, *, truth_directory: Path | None = None)
     already = set(
         Measurement.objects.exclude(batch=None).values_list("batch_id", flat=True).distinct()
     )
+    agreement = dimensions.agreement_across_sources(people_table())
     for source in Source.objects.all():
-        measured.append((source, None, _measures(source, truth_directory)))
+        measured.append((source, None, _measures(source, truth_directory, agreement)))
         for batch in Batch.objects.filter(source=source, state=BatchState.COMPLETE):
             if batch.pk not in already:
                 measured.append((source, batch, _batch_measures(batch)))

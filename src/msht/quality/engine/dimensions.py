@@ -1,9 +1,10 @@
 """The six dimensions of the UK Government Data Quality Framework, over Arrow with DuckDB.
 
 Completeness (per field), uniqueness (duplicates within a source), consistency (rules
-across fields), timeliness (delay from event to record), validity (rows that met the
-rules) and accuracy (agreement with a reference, where one exists). Each function takes
-Arrow tables and returns plain ``Measure`` rows; nothing here knows about Django.
+across fields, and agreement with other sources' records of the same person), timeliness
+(delay from event to record), validity (rows that met the rules) and accuracy (agreement
+with a reference, where one exists). Each function takes Arrow tables and returns plain
+``Measure`` rows; nothing here knows about Django.
 
 Source: Government Data Quality Framework (Government Data Quality Hub, 2020), the
 "data quality dimensions" section.
@@ -169,6 +170,78 @@ def consistency(records: pa.Table) -> list[Measure]:
                 )
             )
     return measures
+
+
+# Consistency against other sources: each field a person's records are compared on, with
+# the SQL that says whether two records can be compared and whether they agree. A partial
+# date of birth agrees with a fuller one on the parts both give; two lists of nationalities
+# agree when they share one (a person may hold several).
+AGREEMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "date of birth agrees with other sources",
+        "a.birth_year IS NOT NULL AND b.birth_year IS NOT NULL",
+        "a.birth_year = b.birth_year "
+        "AND (a.birth_month IS NULL OR b.birth_month IS NULL OR a.birth_month = b.birth_month) "
+        "AND (a.birth_day IS NULL OR b.birth_day IS NULL OR a.birth_day = b.birth_day)",
+    ),
+    (
+        "sex agrees with other sources",
+        "coalesce(a.gender, 'not_known') NOT IN ('not_known', '') "
+        "AND coalesce(b.gender, 'not_known') NOT IN ('not_known', '')",
+        "a.gender = b.gender",
+    ),
+    (
+        "nationality agrees with other sources",
+        "len(coalesce(a.nationalities, [])) > 0 AND len(coalesce(b.nationalities, [])) > 0",
+        "len(list_intersect(a.nationalities, b.nationalities)) > 0",
+    ),
+)
+AGREEMENT_NOTE = "pairs with another source's record of the same person"
+
+
+def agreement_across_sources(people: pa.Table) -> dict[str, list[Measure]]:
+    """Per source, how often its records agree with other sources' records of the same
+    person (one linkage entity), per field, over all other sources and per other source.
+
+    Data Quality Framework, consistency "against other sources". ``people`` has one row
+    per person record: ``entity_id``, ``source``, ``birth_year``, ``birth_month``,
+    ``birth_day``, ``gender`` and ``nationalities`` (a list of codes). Every pair of
+    records of one entity from two different sources is compared where both give the
+    field; a missing value is never a disagreement.
+    """
+    connection = duckdb.connect()
+    connection.register("people", people)
+    columns = ", ".join(
+        f"count(*) FILTER (WHERE {compared}), count(*) FILTER (WHERE {compared} AND {agrees})"
+        for _, compared, agrees in AGREEMENT_FIELDS
+    )
+    rows = connection.execute(
+        f"SELECT a.source, b.source, {columns} FROM people a JOIN people b "  # noqa: S608 - fixed rules
+        "ON a.entity_id = b.entity_id AND a.source <> b.source "
+        "GROUP BY a.source, b.source ORDER BY a.source, b.source"
+    ).fetchall()
+    totals: dict[str, dict[str, list[int]]] = {}
+    by_source: dict[str, list[Measure]] = {}
+    for source, other, *counts in rows:
+        source_totals = totals.setdefault(source, {})
+        for index, (field, _, _) in enumerate(AGREEMENT_FIELDS):
+            compared, agreed = int(counts[2 * index]), int(counts[2 * index + 1])
+            if not compared:
+                continue
+            total = source_totals.setdefault(field, [0, 0])
+            total[0] += agreed
+            total[1] += compared
+            by_source.setdefault(source, []).append(
+                Measure(CONSISTENCY, agreed / compared, agreed, compared, field=field, group=other)
+            )
+    for source, fields in totals.items():
+        by_source[source][:0] = [
+            Measure(
+                CONSISTENCY, agreed / compared, agreed, compared, field=field, note=AGREEMENT_NOTE
+            )
+            for field, (agreed, compared) in fields.items()
+        ]
+    return by_source
 
 
 def timeliness(records: pa.Table) -> list[Measure]:

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         "Measure the six data quality dimensions (completeness, uniqueness, consistency, "
         "timeliness, validity, accuracy) of every ingested source and every new batch, store "
         "them as a run, and print the national table: each source's figures, then each field "
-        "with the source that drags it down. --truth names a synthetic world whose truth "
-        "files give accuracy for its exports."
+        "with the source that drags it down, then how often each source agrees with other "
+        "sources' records of the same (linked) person on date of birth, sex and nationality. "
+        "--truth names a synthetic world whose truth files give accuracy for its exports."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -82,3 +83,18 @@ class Command(BaseCommand):
                 _share(row.worst_share_of_missing),
             )
         console.print(fields)
+        agreement = Table(title="Consistency against other sources: records of one person")
+        for heading in ("source", "field", "agrees", "pairs", "agrees least with", "there"):
+            agreement.add_column(
+                heading, justify="right" if heading in {"agrees", "pairs", "there"} else "left"
+            )
+        for item in picture.agreement:
+            agreement.add_row(
+                item.source.code,
+                item.field,
+                _share(item.value),
+                f"{item.compared:,}",
+                item.least_with or "-",
+                _share(item.least_value),
+            )
+        console.print(agreement)
