@@ -17,6 +17,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,8 +36,10 @@ from msht.accounts.second_factor import (
     VERIFIED,
     WRONG_CODE,
     CodeCheck,
+    confirmed_device,
     second_factor_check_code,
     second_factor_enrolment_start,
+    second_factor_needed,
     secret_for_display,
 )
 from msht.accounts.services import demo_users_ensure
@@ -220,6 +223,22 @@ def test_a_confirmed_app_cannot_be_replaced_without_an_administrator() -> None:
     with pytest.raises(MshtError, match=re.escape(ALREADY_SET_UP)):
         second_factor_enrolment_start(user)
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_code_sent_before_the_set_up_page_was_shown_is_refused() -> None:
+    user = DecisionMakerFactory.create()
+    client = _password_only(user)
+
+    response = client.post(ENROL, {"code": "123456"})
+
+    assert response.status_code == 200
+    assert CODE_WRONG in response.content.decode()
+    assert not TOTPDevice.objects.get(user=user).confirmed
+
+
+def test_nobody_signed_out_needs_or_has_a_second_factor() -> None:
+    assert confirmed_device(AnonymousUser()) is None
+    assert not second_factor_needed(AnonymousUser())
 
 
 # Verification after the password.

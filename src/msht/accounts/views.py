@@ -193,6 +193,8 @@ class SecondFactorEnrolView(View):
         form = CodeForm(request.POST)
         if form.is_valid():
             user = _signed_in_user(request)
+            # A code sent without the page ever shown is checked against a new key (so fails).
+            second_factor_enrolment_start(user)
             result = second_factor_enrolment_confirm(request, user, code=form.cleaned_data["code"])
             if result.check is CodeCheck.ACCEPTED:
                 return redirect(_next_url(request))
