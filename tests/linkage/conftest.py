@@ -18,7 +18,7 @@ from msht.synth.engine import generate_world
 
 WORLD_REFERRALS = 2_000
 WORLD_SEED = 7
-# Fewer random pairs for u than production (1e7): the same accuracy on a world this small.
+# The production plan (one million random pairs for u), named for the runs below.
 TEST_PLAN = TrainingPlan(max_pairs_for_u=1e6)
 
 

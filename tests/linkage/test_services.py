@@ -34,6 +34,20 @@ def test_persons_are_linked_against_the_truth(linked_world: LinkedWorld) -> None
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #5: the model alone reaches pairwise F1 0.963 here (0.94 to 0.97 on other "
+    "seeds and sizes); most missed pairs share a name and nothing else, which namesakes share "
+    "as often in the synthetic world",
+)
+def test_the_model_alone_reaches_the_issues_target_for_persons(
+    linked_world: LinkedWorld,
+) -> None:
+    scores = linked_world.persons
+    _report("persons, automatic links only", scores)
+    assert scores.pairwise.f1 >= 0.97
+
+
 def test_reviewing_the_queue_raises_pairwise_recall(linked_world: LinkedWorld) -> None:
     scores = linked_world.persons_after_review
     _report(f"persons after {linked_world.reviewed_pairs} pairs reviewed", scores)
@@ -75,7 +89,7 @@ def test_runs_store_the_trained_model_and_their_counts(linked_world: LinkedWorld
     assert run["metrics"]["entities_before"] == 0
     assert run["metrics"]["entities_after"] == run["counts"]["clusters"]
     names = [comparison["output_column_name"] for comparison in run["model"]["comparisons"]]
-    assert names == ["name", "date_of_birth", "identifiers", "household"]
+    assert names == ["name", "date_of_birth", "identifiers", "household", "origin"]
     assert 0 < run["model"]["probability_two_random_records_match"] < 1
 
 

@@ -26,6 +26,7 @@ def test_text_loses_case_accents_and_punctuation() -> None:
         ("Tariq", "Tarek", "Tareq", "Tarik"),
         ("Aisha", "Aysha", "Aicha"),
         ("Hussein", "Hussain", "Husayn"),
+        ("Hoxha", "Hodja", "Hoja"),
     ],
 )
 def test_transliterations_share_a_sound_key(spellings: tuple[str, ...]) -> None:

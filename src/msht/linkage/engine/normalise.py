@@ -14,10 +14,13 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]+")
 _NOT_DIGITS = re.compile(r"[^0-9]+")
 
-# Spellings that transliteration from Arabic, Persian, Somali, Tigrinya and Vietnamese
+# Spellings that transliteration from Albanian, Arabic, Persian, Somali, Tigrinya and Vietnamese
 # swaps freely (Mustapha/Mustafa, Tariq/Tarek, Aicha/Aisha, Khalid/Kalid): each
-# digraph is reduced to one letter before vowels are dropped.
+# digraph is reduced to one letter before vowels are dropped. Albanian xh is written dj
+# or j in other alphabets (Hoxha, Hodja, Hoja).
 _DIGRAPHS = (
+    ("xh", "j"),
+    ("dj", "j"),
     ("ph", "f"),
     ("kh", "k"),
     ("gh", "g"),

@@ -32,7 +32,7 @@ from msht.linkage.engine.prepare import PREPARED_TABLE
 
 ProgressCallback = Callable[[str], None]
 
-COMPARISON_NAMES = ("name", "date_of_birth", "identifiers", "household")
+COMPARISON_NAMES = ("name", "date_of_birth", "identifiers", "household", "origin")
 _PAIR_COLUMNS = [
     "unique_id_l",
     "unique_id_r",
