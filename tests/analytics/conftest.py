@@ -124,3 +124,42 @@ def linked_analytics_world(
         finally:
             call_command("flush", interactive=False, verbosity=0)
     return LinkedAnalyticsWorld(world=world, store=store)
+
+
+SCALE_COPIES = 30
+
+
+def scale_store(source: Path, destination: Path, copies: int) -> None:
+    """A store with ``copies`` copies of every record of ``source``, each copy with keys of
+    its own: the same distributions at a national quarter's volume (a 1,500-referral
+    world's quarter is so small that disclosure control hides nearly every breakdown)."""
+    import duckdb
+
+    keyed = {
+        "referrals": ("referral_key", "person_key", "record_key"),
+        "decisions": ("decision_key", "referral_key"),
+        "duty_to_notify": ("report_key",),
+        "referral_exploitation_types": ("referral_key",),
+        "referral_places": ("referral_key",),
+    }
+    with duckdb.connect(str(destination)) as connection:
+        connection.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
+        for table, keys in keyed.items():
+            renamed = ", ".join(f"{key} || ':' || copy AS {key}" for key in keys)
+            connection.execute(
+                f"CREATE TABLE {table} AS SELECT * REPLACE ({renamed}) "  # noqa: S608
+                f"FROM source.{table}, (SELECT range AS copy FROM range(?))",
+                [copies],
+            )
+        for table in ("labels", "snapshot_info"):
+            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")  # noqa: S608
+
+
+@pytest.fixture(scope="session")
+def scaled_analytics_store(
+    analytics_world: AnalyticsWorld, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The analytics world's snapshot, thirty times over (``scale_store``)."""
+    destination = tmp_path_factory.mktemp("scaled") / "scaled.duckdb"
+    scale_store(analytics_world.store, destination, SCALE_COPIES)
+    return destination

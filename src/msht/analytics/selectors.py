@@ -14,15 +14,23 @@ from msht.accounts.models import Organisation
 from msht.accounts.rules import Action, Actor, can, require
 from msht.analytics.engine.dashboard import (
     Dashboard,
+    DashboardFigures,
     DashboardFilters,
     available_quarters,
-    build_dashboard,
+    dashboard_view,
     exploitation_types,
+    protect_dashboard,
 )
+from msht.analytics.engine.disclosure import DisclosureRules
 from msht.analytics.engine.periods import Quarter
 from msht.analytics.models import Publication
-from msht.analytics.store import open_store
+from msht.analytics.store import default_store_path, open_store
 from msht.core import policy
+
+# Protecting every view of a dashboard at once takes linear programmes: the figures of the
+# latest few dashboards are kept, per store file as it was when read.
+_PROTECTED: dict[tuple[object, ...], DashboardFigures] = {}
+_PROTECTED_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -43,13 +51,36 @@ def dashboard_choices(actor: Actor) -> DashboardChoices:
         )
 
 
-def statistics_dashboard(actor: Actor, *, filters: DashboardFilters) -> Dashboard:
-    """The national picture (STATISTICS_VIEW: analysts and governance)."""
-    require(actor, Action.STATISTICS_VIEW)
+def _protected_view(filters: DashboardFilters) -> Dashboard:
+    """One view of a dashboard, protected with all its other views (engine.dashboard)."""
+    store = default_store_path()
+    rules = DisclosureRules(threshold=int(policy.DISCLOSURE_MINIMUM_COUNT.default))
     with open_store() as connection:
-        return build_dashboard(
-            connection, filters, threshold=int(policy.DISCLOSURE_MINIMUM_COUNT.default)
+        state = store.stat()
+        key: tuple[object, ...] = (str(store), state.st_mtime_ns, state.st_size)
+        key += (str(filters.quarter), filters.organisation, rules.threshold)
+        figures = _PROTECTED.get(key)
+        if figures is None:
+            figures = protect_dashboard(
+                connection, filters.quarter, organisation=filters.organisation, rules=rules
+            )
+            while len(_PROTECTED) >= _PROTECTED_KEPT:
+                _PROTECTED.pop(next(iter(_PROTECTED)))
+            _PROTECTED[key] = figures
+    return dashboard_view(figures, filters)
+
+
+def statistics_dashboard(actor: Actor, *, filters: DashboardFilters) -> Dashboard:
+    """The national picture (STATISTICS_VIEW: analysts and governance), under the
+    publication's disclosure control across every filtered view."""
+    require(actor, Action.STATISTICS_VIEW)
+    return _protected_view(
+        DashboardFilters(
+            quarter=filters.quarter,
+            nation=filters.nation,
+            exploitation_type=filters.exploitation_type,
         )
+    )
 
 
 def organisation_dashboard(
@@ -64,10 +95,7 @@ def organisation_dashboard(
         exploitation_type=filters.exploitation_type,
         organisation=organisation.code,
     )
-    with open_store() as connection:
-        return build_dashboard(
-            connection, scoped, threshold=int(policy.DISCLOSURE_MINIMUM_COUNT.default)
-        )
+    return _protected_view(scoped)
 
 
 def organisation_get(actor: Actor, *, code: str) -> Organisation:
