@@ -76,6 +76,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "quality:source": frozenset({AN, GOV, ADM}),
     "linkage:runs": frozenset({AN, ADM}),
     "linkage:run": frozenset({AN, ADM}),
+    "linkage:run-start": frozenset({AN, ADM}),
     "linkage:queue-persons": frozenset({DM, QA}),
     "linkage:queue-suspects": frozenset({INV}),
     "linkage:pair": frozenset({DM, QA, INV}),

@@ -4,6 +4,8 @@ decision kept."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,8 +15,16 @@ from django.utils import timezone
 from msht.accounts.models import Role, User
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.intelligence.models import SuspectRecord
-from msht.linkage.forms import DECISION_REQUIRED
-from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind, LinkageRun
+from msht.linkage import launcher
+from msht.linkage.forms import DECISION_REQUIRED, KIND_REQUIRED
+from msht.linkage.models import (
+    ClericalDecision,
+    ClericalPair,
+    LinkageKind,
+    LinkageRun,
+    LinkageRunStatus,
+)
+from msht.linkage.services import RUN_PROCESS_GONE
 from msht.referrals.models import PersonRecord
 from tests.accounts.factories import (
     DecisionMakerFactory,
@@ -210,3 +220,121 @@ def test_a_pair_whose_record_is_gone_is_not_found() -> None:
     PersonRecord.objects.filter(pk=pair.record_r_id).delete()
     response = _client(DecisionMakerFactory.create()).get(reverse("linkage:pair", args=[pair.pk]))
     assert response.status_code == 404
+
+
+def test_the_runs_page_offers_analysts_a_form_to_start_a_run() -> None:
+    page = _client(UserFactory.create(role=Role.ANALYST)).get(reverse("linkage:runs"))
+    content = page.content.decode()
+    assert 'data-testid="start-run"' in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert 'value="persons"' in content
+    assert 'value="suspects"' in content
+
+
+def test_starting_a_run_queues_it_audits_it_and_starts_the_command_after_commit(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    started: list[dict[str, Any]] = []
+
+    def start_detached(*, run_pk: int, kind: str) -> int:
+        started.append({"run_pk": run_pk, "kind": kind})
+        return 4242
+
+    monkeypatch.setattr(launcher, "start_detached", start_detached)
+    analyst = UserFactory.create(role=Role.ANALYST)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(analyst).post(reverse("linkage:run-start"), {"kind": "suspects"})
+    run = LinkageRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("linkage:run", args=[run.pk])
+    assert run.kind == LinkageKind.SUSPECTS
+    assert run.status == LinkageRunStatus.QUEUED
+    assert run.started_by == analyst
+    assert run.process_id == 4242
+    assert started == [{"run_pk": run.pk, "kind": "suspects"}]
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.LINKAGE_RUN, object_id=str(run.pk), actor_id=analyst.pk
+    ).exists()
+    page = _client(analyst).get(response["Location"]).content.decode()
+    assert "Waiting to start" in page
+    assert 'data-testid="run-in-progress"' in page
+    assert 'data-testid="match-weights-chart"' not in page
+
+
+def test_the_command_the_page_starts_is_msht_link_for_that_run() -> None:
+    command = launcher.command_for(run_pk=7, kind="persons")
+    assert command[1:] == ["-m", "msht.cli", "link", "persons", "--run", "7"]
+
+
+def test_a_second_run_of_a_kind_is_refused_while_one_is_unfinished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(launcher, "start_detached", lambda *, run_pk, kind: 1)
+    client = _client(UserFactory.create(role=Role.ANALYST))
+    client.post(reverse("linkage:run-start"), {"kind": "persons"})
+    response = client.post(reverse("linkage:run-start"), {"kind": "persons"})
+    assert response.status_code == 409
+    assert "has not finished yet" in response.content.decode()
+    assert LinkageRun.objects.count() == 1
+
+
+def test_a_run_must_say_which_records_it_links() -> None:
+    response = _client(UserFactory.create(role=Role.ANALYST)).post(
+        reverse("linkage:run-start"), {"kind": "everyone"}
+    )
+    assert response.status_code == 400
+    assert KIND_REQUIRED in response.content.decode()
+    assert not LinkageRun.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.FIRST_RESPONDER, Role.DECISION_MAKER, Role.INVESTIGATOR])
+def test_only_analysts_and_administrators_may_start_a_run(
+    role: Role, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(launcher, "start_detached", lambda *, run_pk, kind: 1)
+    response = _client(UserFactory.create(role=role)).post(
+        reverse("linkage:run-start"), {"kind": "persons"}
+    )
+    assert response.status_code == 403
+    assert not LinkageRun.objects.exists()
+
+
+def test_a_run_whose_process_cannot_start_is_marked_failed_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    def start_detached(*, run_pk: int, kind: str) -> int:
+        raise OSError("no such interpreter")
+
+    monkeypatch.setattr(launcher, "start_detached", start_detached)
+    client = _client(UserFactory.create(role=Role.ADMINISTRATOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("linkage:run-start"), {"kind": "persons"})
+    run = LinkageRun.objects.get()
+    assert run.status == LinkageRunStatus.FAILED
+    assert "no such interpreter" in run.error
+    page = client.get(reverse("linkage:run", args=[run.pk])).content.decode()
+    assert "Why it failed" in page
+
+
+def test_a_run_whose_process_has_gone_does_not_block_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gone = _run()
+    LinkageRun.objects.filter(pk=gone.pk).update(
+        status=LinkageRunStatus.RUNNING, process_id=_a_finished_process_id()
+    )
+    monkeypatch.setattr(launcher, "start_detached", lambda *, run_pk, kind: 1)
+    response = _client(UserFactory.create(role=Role.ANALYST)).post(
+        reverse("linkage:run-start"), {"kind": "persons"}
+    )
+    assert response.status_code == 302
+    gone.refresh_from_db()
+    assert gone.status == LinkageRunStatus.FAILED
+    assert gone.error == RUN_PROCESS_GONE
+
+
+def _a_finished_process_id() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

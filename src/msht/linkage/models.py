@@ -15,16 +15,34 @@ class LinkageEngine(models.TextChoices):
     SPARK = "spark", "Apache Spark"
 
 
+class LinkageRunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Failed"
+
+
 class LinkageRun(models.Model):
-    """One run of record linkage over every record of a kind, with its trained model."""
+    """One run of record linkage over every record of a kind, with its trained model.
+
+    A run started from the command line is stored when it has finished; one started from
+    the runs page is stored at once (queued), and the ``msht link`` process started for it
+    moves it to running, then finished or failed."""
 
     kind = models.CharField(max_length=16, choices=LinkageKind.choices)
     engine = models.CharField(max_length=16, choices=LinkageEngine.choices)
+    status = models.CharField(
+        max_length=16, choices=LinkageRunStatus.choices, default=LinkageRunStatus.FINISHED
+    )
+    error = models.TextField(blank=True, help_text="Why a failed run failed.")
+    process_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The operating system's id of the run's process."
+    )
     started_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     upper_threshold = models.FloatField(help_text="Pairs at or above this probability link.")
     lower_threshold = models.FloatField(
         help_text="Pairs from this probability up to the upper threshold go to review."
@@ -50,6 +68,10 @@ class LinkageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} linkage {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == LinkageRunStatus.FINISHED
 
 
 class EntityChangeKind(models.TextChoices):

@@ -7,6 +7,7 @@ stable entity, logs merges and splits, and refreshes the clerical review queue.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from msht.linkage.models import (
     LinkageEngine,
     LinkageKind,
     LinkageRun,
+    LinkageRunStatus,
 )
 from msht.linkage.sources import store_records
 from msht.referrals.models import PersonEntity, PersonRecord
@@ -56,6 +58,13 @@ UNKNOWN_ENGINE = "Linkage runs on duckdb or spark, not {engine!r}."
 SPARK_NEEDS_MASTER = "A Spark run needs --spark-master (for example local[2])."
 NOT_A_DECISION = "A decision is 'match' or 'not_match', not {decision!r}."
 PAIR_ALREADY_DECIDED = "This pair was decided by another reviewer at {when}."
+RUN_ALREADY_ACTIVE = (
+    "A linkage run of {kind} started at {when} has not finished yet; wait for it to finish."
+)
+RUN_NOT_QUEUED = "Run {pk} is {status}, not waiting to start."
+RUN_OTHER_KIND = "Run {pk} links {kind}, not {asked}."
+RUN_NOT_STARTED = "The run's process could not be started: {error}"
+RUN_PROCESS_GONE = "The run's process ended without finishing (see its log)."
 
 ProgressCallback = Callable[[str], None]
 
@@ -248,6 +257,120 @@ class RunSummary:
     assignment: EntityAssignment
 
 
+def _process_alive(process_id: int) -> bool:
+    """Whether a process of this id still runs on this machine."""
+    try:
+        os.kill(process_id, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _active_run(kind: str) -> LinkageRun | None:
+    """A run of ``kind`` waiting to start or running, if any; one whose process has gone
+    (killed, or the machine restarted) is marked failed instead, so it blocks no one."""
+    unfinished = LinkageRun.objects.select_for_update().filter(
+        kind=kind, status__in=(LinkageRunStatus.QUEUED, LinkageRunStatus.RUNNING)
+    )
+    for run in unfinished.order_by("-started_at"):
+        if run.process_id is not None and not _process_alive(run.process_id):
+            run.status = LinkageRunStatus.FAILED
+            run.error = RUN_PROCESS_GONE
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at"])
+            continue
+        return run
+    return None
+
+
+def linkage_run_request(actor: Actor, *, kind: str) -> LinkageRun:
+    """Queue a run from the runs page and start ``msht link`` for it once the queued row is
+    committed; the request does not wait for the run (a run takes minutes at scale).
+
+    Args:
+        actor: who asks; must be allowed LINKAGE_RUN.
+        kind: ``persons`` or ``suspects``.
+
+    Returns:
+        The queued LinkageRun, which the started process moves to running, then finished
+        or failed.
+
+    Examples:
+        >>> linkage_run_request(analyst, kind="persons").status  # doctest: +SKIP
+        'queued'
+    """
+    require(actor, Action.LINKAGE_RUN)
+    if kind not in LinkageKind.values:
+        raise ValidationError(UNKNOWN_KIND.format(kind=kind))
+    thresholds = Thresholds()
+    with transaction.atomic():
+        # One run of a kind at a time: a second would link the same records twice over.
+        active = _active_run(kind)
+        if active is not None:
+            raise ValidationError(
+                RUN_ALREADY_ACTIVE.format(
+                    kind=kind, when=f"{timezone.localtime(active.started_at):%d %B %Y %H:%M}"
+                )
+            )
+        run = LinkageRun.objects.create(
+            kind=kind,
+            engine=LinkageEngine.DUCKDB,
+            status=LinkageRunStatus.QUEUED,
+            started_by=actor if isinstance(actor, User) else None,
+            started_at=timezone.now(),
+            upper_threshold=thresholds.upper,
+            lower_threshold=thresholds.lower,
+        )
+        audit_record(
+            actor,
+            event_type=AuditEventType.LINKAGE_RUN,
+            obj=run,
+            details={"kind": kind, "engine": run.engine, "status": LinkageRunStatus.QUEUED},
+        )
+        transaction.on_commit(lambda: _start(run.pk, kind))
+    return run
+
+
+def _start(run_pk: int, kind: str) -> None:
+    """Start the run's process and note its id; a failure to start fails the run."""
+    from msht.linkage import launcher
+
+    try:
+        process_id = launcher.start_detached(run_pk=run_pk, kind=kind)
+    except OSError as error:
+        LinkageRun.objects.filter(pk=run_pk).update(
+            status=LinkageRunStatus.FAILED,
+            error=RUN_NOT_STARTED.format(error=error),
+            finished_at=timezone.now(),
+        )
+        return
+    LinkageRun.objects.filter(pk=run_pk, process_id=None).update(process_id=process_id)
+
+
+def queued_run_get(*, pk: int, kind: str) -> LinkageRun:
+    """The queued run a detached ``msht link --run`` process is to carry out."""
+    run = LinkageRun.objects.select_related("started_by").get(pk=pk)
+    if run.kind != kind:
+        raise ValidationError(RUN_OTHER_KIND.format(pk=pk, kind=run.kind, asked=kind))
+    if run.status != LinkageRunStatus.QUEUED:
+        raise ValidationError(RUN_NOT_QUEUED.format(pk=pk, status=run.get_status_display()))
+    return run
+
+
+def _check_run(actor: Actor | None, kind: str, engine: str, spark_master: str) -> None:
+    """Who may run linkage, and on what (accounts.rules; the command line runs as None)."""
+    if actor is not None:
+        require(actor, Action.LINKAGE_RUN)
+    if kind not in LinkageKind.values:
+        raise ValidationError(UNKNOWN_KIND.format(kind=kind))
+    if engine not in LinkageEngine.values:
+        raise ValidationError(UNKNOWN_ENGINE.format(engine=engine))
+    if engine == LinkageEngine.SPARK and not spark_master:
+        raise ValidationError(SPARK_NEEDS_MASTER)
+
+
 def linkage_run(
     actor: Actor | None,
     *,
@@ -257,6 +380,7 @@ def linkage_run(
     thresholds: Thresholds | None = None,
     plan: TrainingPlan | None = None,
     progress: ProgressCallback | None = None,
+    queued: LinkageRun | None = None,
 ) -> RunSummary:
     """Link every record of ``kind`` and give each a stable entity (ARCHITECTURE.md,
     'Records and entities'); the command line (actor None) runs as the operator.
@@ -269,6 +393,8 @@ def linkage_run(
         thresholds: link and review thresholds (default Thresholds()).
         plan: how to train the model (default TrainingPlan()).
         progress: told the name of each step as it starts.
+        queued: a run queued from the runs page (linkage_run_request) to carry out; it is
+            marked running now, and finished or failed (with the reason) at the end.
 
     Returns:
         The stored LinkageRun and the entity assignment it wrote.
@@ -277,20 +403,51 @@ def linkage_run(
         >>> linkage_run(None, kind="persons").run.counts["clusters"]  # doctest: +SKIP
         2818
     """
-    if actor is not None:
-        require(actor, Action.LINKAGE_RUN)
-    if kind not in LinkageKind.values:
-        raise ValidationError(UNKNOWN_KIND.format(kind=kind))
-    if engine not in LinkageEngine.values:
-        raise ValidationError(UNKNOWN_ENGINE.format(engine=engine))
-    if engine == LinkageEngine.SPARK and not spark_master:
-        raise ValidationError(SPARK_NEEDS_MASTER)
     thresholds = thresholds or Thresholds()
     started_at = timezone.now()
     started = time.perf_counter()
-    result, previous = _link(
-        kind, engine, spark_master, thresholds, plan or TrainingPlan(), progress
+    try:
+        _check_run(actor, kind, engine, spark_master)
+        if queued is not None:
+            LinkageRun.objects.filter(pk=queued.pk).update(
+                status=LinkageRunStatus.RUNNING, process_id=os.getpid()
+            )
+            thresholds = Thresholds(upper=queued.upper_threshold, lower=queued.lower_threshold)
+        result, previous = _link(
+            kind, engine, spark_master, thresholds, plan or TrainingPlan(), progress
+        )
+        if progress is not None:
+            progress("store")
+        return _store(
+            actor, kind, engine, thresholds, started_at, started, result, previous, queued
+        )
+    except Exception as error:
+        if queued is not None:
+            _fail(queued, error)
+        raise
+
+
+def _fail(queued: LinkageRun, error: Exception) -> None:
+    """A queued run that failed says why on its page (the process's log has the rest)."""
+    LinkageRun.objects.filter(pk=queued.pk).update(
+        status=LinkageRunStatus.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
     )
+
+
+def _store(
+    actor: Actor | None,
+    kind: str,
+    engine: str,
+    thresholds: Thresholds,
+    started_at: Any,
+    started: float,
+    result: LinkageResult,
+    previous: dict[str, str],
+    queued: LinkageRun | None,
+) -> RunSummary:
+    """Entities, the merge and split log, the review queue and the run, in one transaction."""
     clusters = dict(
         zip(
             result.clusters.column("record_id").to_pylist(),
@@ -299,25 +456,33 @@ def linkage_run(
         )
     )
     assignment = assign_entities(clusters, previous, lambda: uuid.uuid4().hex)
-    if progress is not None:
-        progress("store")
     with transaction.atomic():
-        run = LinkageRun.objects.create(
-            kind=kind,
-            engine=engine,
-            started_by=actor if isinstance(actor, User) else None,
-            started_at=started_at,
-            finished_at=timezone.now(),
-            upper_threshold=thresholds.upper,
-            lower_threshold=thresholds.lower,
-            model=result.model,
-            counts=result.counts,
-            timings={**result.timings, "total": round(time.perf_counter() - started, 3)},
-            entities_created=len(assignment.created),
-            merges=len(assignment.merges),
-            splits=len(assignment.splits),
-            records_changed=len(assignment.changed_records),
-        )
+        figures = {
+            "status": LinkageRunStatus.FINISHED,
+            "finished_at": timezone.now(),
+            "upper_threshold": thresholds.upper,
+            "lower_threshold": thresholds.lower,
+            "model": result.model,
+            "counts": result.counts,
+            "timings": {**result.timings, "total": round(time.perf_counter() - started, 3)},
+            "entities_created": len(assignment.created),
+            "merges": len(assignment.merges),
+            "splits": len(assignment.splits),
+            "records_changed": len(assignment.changed_records),
+        }
+        if queued is None:
+            run = LinkageRun.objects.create(
+                kind=kind,
+                engine=engine,
+                started_by=actor if isinstance(actor, User) else None,
+                started_at=started_at,
+                **figures,
+            )
+        else:
+            run = LinkageRun.objects.select_for_update().get(pk=queued.pk)
+            for name, value in figures.items():
+                setattr(run, name, value)
+            run.save()
         _write_entities(kind, run, assignment, actor)
         review = _refresh_review_queue(kind, run, result)
         run.metrics = {

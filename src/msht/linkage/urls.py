@@ -8,6 +8,7 @@ app_name = "linkage"
 
 urlpatterns = [
     path("runs/", views.LinkageRunListView.as_view(), name="runs"),
+    path("runs/start/", views.LinkageRunStartView.as_view(), name="run-start"),
     path("runs/<int:pk>/", views.LinkageRunDetailView.as_view(), name="run"),
     path(
         "review/persons/",

@@ -14,27 +14,56 @@ from msht.core.errors import ValidationError
 from msht.linkage import selectors, services
 from msht.linkage.charts import match_weights_chart
 from msht.linkage.engine.weights import comparison_levels
-from msht.linkage.forms import ClericalDecisionForm
+from msht.linkage.forms import ClericalDecisionForm, LinkageRunStartForm
 from msht.linkage.models import ClericalPair, LinkageKind, LinkageRun
 
 PAGE_SIZE = 50
 
 
+def _runs_page(request: HttpRequest, form: LinkageRunStartForm, status: int = 200) -> HttpResponse:
+    runs = selectors.linkage_run_list(request.user)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    precision = {
+        kind.label: selectors.clerical_precision_get(request.user, kind=kind.value)
+        for kind in LinkageKind
+    }
+    return render(
+        request,
+        "linkage/runs.html",
+        {"page": page, "runs": page.object_list, "precision": precision, "form": form},
+        status=status,
+    )
+
+
 class LinkageRunListView(View):
-    """Every linkage run with its headline figures and the reviewers' precision."""
+    """Every linkage run with its headline figures and the reviewers' precision, and the
+    form that starts a run."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        runs = selectors.linkage_run_list(request.user)
-        page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
-        precision = {
-            kind.label: selectors.clerical_precision_get(request.user, kind=kind.value)
-            for kind in LinkageKind
-        }
-        return render(
-            request,
-            "linkage/runs.html",
-            {"page": page, "runs": page.object_list, "precision": precision},
-        )
+        return _runs_page(request, LinkageRunStartForm())
+
+
+class LinkageRunStartView(View):
+    """Start a run of persons or suspects; it runs on after the response (a run takes
+    minutes at scale) and its page shows how far it has gone."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        """The form lives on the runs page (for those allowed to see it)."""
+        selectors.linkage_run_list(request.user)
+        return HttpResponseRedirect(reverse("linkage:runs"))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        selectors.linkage_run_list(request.user)  # LINKAGE_RUN, before reading the form
+        form = LinkageRunStartForm(request.POST)
+        if not form.is_valid():
+            return _runs_page(request, form, status=400)
+        try:
+            run = services.linkage_run_request(request.user, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            form.add_error("kind", str(error))
+            return _runs_page(request, form, status=409)
+        messages.success(request, "The run has started. This page shows how far it has gone.")
+        return HttpResponseRedirect(reverse("linkage:run", args=[run.pk]))
 
 
 class LinkageRunDetailView(View):

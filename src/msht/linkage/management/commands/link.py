@@ -15,7 +15,8 @@ from msht.core.errors import MshtError
 from msht.linkage.engine import Thresholds
 from msht.linkage.engine.files import MappingError
 from msht.linkage.files import FILE_THRESHOLDS, link_files
-from msht.linkage.services import linkage_run
+from msht.linkage.models import LinkageRun
+from msht.linkage.services import linkage_run, queued_run_get
 
 # extract, train, predict, cluster, store
 _STORE_STEPS = 5
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             default=None,
             help=f"review pairs from this probability (store; default {Thresholds().lower})",
         )
+        parser.add_argument(
+            "--run",
+            type=int,
+            default=None,
+            help="carry out run N, queued from the runs page (persons or suspects)",
+        )
         parser.add_argument("--mapping", type=Path, help="file: the mapping (YAML)")
         parser.add_argument("--out", type=Path, help="file: the clusters CSV to write")
 
@@ -90,18 +97,25 @@ class Command(BaseCommand):
                     self._store(console, options, report)
             except (MshtError, MappingError) as error:
                 raise CommandError(str(error)) from error
+            except LinkageRun.DoesNotExist as error:
+                raise CommandError(f"No linkage run {options['run']}.") from error
             bar.update(task, completed=steps, description="done")
 
     def _store(self, console: Console, options: dict[str, Any], report: Any) -> None:
         if options["files"]:
             raise CommandError("files are only for 'msht link file'")
+        queued = None
+        if options["run"] is not None:
+            # Started by the runs page: the run is the requester's, with the stored thresholds.
+            queued = queued_run_get(pk=options["run"], kind=options["what"])
         summary = linkage_run(
-            None,
+            queued.started_by if queued is not None else None,
             kind=options["what"],
             engine=options["engine"],
             spark_master=options["spark_master"],
             thresholds=self._thresholds(options, Thresholds()),
             progress=report,
+            queued=queued,
         )
         run = summary.run
         table = Table(title=f"{run.get_kind_display()} linked on {run.engine}")
