@@ -239,19 +239,20 @@ def _origin_comparison() -> Any:
             cll.CustomLevel(f"not ({both_known})").configure(
                 is_null_level=True, label_for_charts="Not known on both"
             ),
-            cll.CustomLevel(
-                "sex_l <> sex_r or not list_has_any(nationalities_l, nationalities_r)",
-                label_for_charts="Different sex or no nationality in common",
+            # Built from Splink's levels, so that DuckDB and Spark each get their own SQL.
+            cll.And(
+                cll.ExactMatchLevel("sex"), cll.ArrayIntersectLevel("nationalities", 1)
             ).configure(
-                m_probability=_DIFFERENT_ORIGIN_M,
-                u_probability=_DIFFERENT_ORIGIN_U,
+                label_for_charts="Same sex and a nationality in common",
+                m_probability=_SAME_ORIGIN_M,
+                u_probability=_SAME_ORIGIN_U,
                 fix_m_probability=True,
                 fix_u_probability=True,
             ),
             cll.ElseLevel().configure(
-                label_for_charts="Same sex and a nationality in common",
-                m_probability=_SAME_ORIGIN_M,
-                u_probability=_SAME_ORIGIN_U,
+                label_for_charts="Different sex or no nationality in common",
+                m_probability=_DIFFERENT_ORIGIN_M,
+                u_probability=_DIFFERENT_ORIGIN_U,
                 fix_m_probability=True,
                 fix_u_probability=True,
             ),
