@@ -1,21 +1,26 @@
 """A reviewer works the clerical review queue in a real browser, and the next linkage run
-honours the decision; axe checks every page."""
+honours the decision; an analyst starts a run from the runs page and sees it finish; axe
+checks every page."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from msht.accounts.models import Role
+from msht.linkage import launcher
 from msht.linkage.engine import TrainingPlan
 from msht.linkage.models import ClericalDecision, ClericalPair, LinkageKind
 from msht.linkage.services import linkage_run
 from msht.referrals.models import PersonRecord
 from msht.synth.engine import generate_world
 from msht.synth.services import world_load
-from tests.accounts.factories import DecisionMakerFactory
+from tests.accounts.factories import DecisionMakerFactory, UserFactory
 from tests.browser.journeys import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,3 +79,39 @@ def test_a_reviewers_match_decision_is_honoured_by_the_next_run(
     expect(
         page.get_by_role("link", name=f"Records {pair.record_l_id} and {pair.record_r_id}")
     ).to_have_count(0)
+
+
+def test_an_analyst_starts_a_run_from_the_runs_page_and_follows_it_to_the_end(
+    open_as: Callable[..., Page], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_world(tmp_path, referrals=300, seed=3)
+    world_load(None, directory=tmp_path)
+    # The page starts 'msht link persons --run N' in a process of its own; here the test
+    # runs that command itself, once the page has queued the run.
+    started: list[int] = []
+
+    def start_detached(*, run_pk: int, kind: str) -> int:
+        started.append(run_pk)
+        return 1
+
+    monkeypatch.setattr(launcher, "start_detached", start_detached)
+    analyst = UserFactory.create(role=Role.ANALYST)
+    page = open_as(analyst.username)
+    scheme, _, host = page.url.split("/", 3)[:3]
+    page.goto(f"{scheme}//{host}/linkage/runs/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record linkage runs")
+    page.get_by_role("button", name="Start a run").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select which records")
+    assert_accessible(page)
+    page.get_by_label("Person records (potential victims)").check()
+    page.get_by_role("button", name="Start a run").click()
+    expect(page.get_by_test_id("run-status")).to_contain_text("Waiting to start")
+    expect(page.get_by_test_id("run-in-progress")).to_be_visible()
+    assert_accessible(page)
+
+    assert len(started) == 1
+    call_command("link", "persons", "--run", str(started[0]), stdout=io.StringIO())
+    page.reload()
+    expect(page.get_by_test_id("run-status")).to_contain_text("Finished")
+    expect(page.get_by_test_id("match-weights-chart")).to_be_visible()
+    assert_accessible(page)
