@@ -13,7 +13,10 @@ client threads for --duration seconds (bounded also by --max-requests):
     queue         GET  /cases/?...                     the decision maker's queue, filtered
                                                        and sorted (queue_bench.PAGES)
 
-    flock /tmp/heavy-bench.lock .venv/bin/python bench/load_bench.py --duration 300
+    .venv/bin/python bench/load_bench.py --duration 300
+
+Run it with no other heavy work on the machine (its figures are only as steady as the load
+average it reports).
 
 It prints, and writes to bench/results/load.json (git-ignored), per request type: requests,
 throughput, p50/p95/p99 latency and answers by status; errors (anything but the expected
