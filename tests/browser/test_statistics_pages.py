@@ -13,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from msht.accounts.models import Organisation, Role
 from msht.analytics.services import statistics_publish
+from msht.audit.models import AuditEvent, AuditEventType
 from tests.accounts.factories import UserFactory
 from tests.analytics.conftest import AnalyticsWorld
 from tests.analytics.conftest import analytics_world as analytics_world
@@ -84,3 +85,39 @@ def test_the_release_page_and_the_national_picture_render_their_charts_accessibl
     assert_accessible(page)
     assert (tmp_path / "release.png").stat().st_size > 10_000
     assert (tmp_path / "national-picture.png").stat().st_size > 10_000
+
+
+def test_an_analyst_downloads_a_publication_for_a_named_recipient(
+    analytics_world: AnalyticsWorld,
+    open_as: Callable[..., Page],
+    live_server: LiveServer,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.ANALYTICS_STORE = str(analytics_world.store)
+    settings.VAR_DIR = tmp_path
+    result = statistics_publish(
+        None, period="2024Q3", out=tmp_path / "release", store=analytics_world.store
+    )
+    analyst = UserFactory.create(
+        role=Role.ANALYST, organisation=Organisation.objects.get(code="single-competent-authority")
+    )
+    page = open_as(analyst.username)
+
+    page.goto(f"{live_server.url}/statistics/publications/{result.publication.pk}/")
+    page.get_by_test_id("download-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Download the statistics for 2024Q3")
+    assert_accessible(page)
+    page.get_by_role("button", name="Download").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose what to download")
+    assert_accessible(page)
+    page.get_by_label("Every table as an OpenDocument spreadsheet (ODS)").check()
+    page.get_by_label("Who the statistics are for").fill("Home Office Analysis and Insight")
+    page.get_by_label("Why they are being released").fill("Quarterly briefing")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+
+    assert download.value.suggested_filename == "nrm-statistics-2024Q3.ods"
+    (event,) = AuditEvent.objects.filter(event_type=AuditEventType.RECORD_DISCLOSED)
+    assert event.details["recipient"] == "Home Office Analysis and Insight"
+    assert event.details["justification"] == "Quarterly briefing"
