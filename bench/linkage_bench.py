@@ -325,6 +325,8 @@ def main() -> None:
             for number in range(args.runs):
                 print(f"{name}: run {number + 1} of {args.runs} ...", flush=True)
                 runs.append(_run_child(name, world))
+                # Each run's figures as soon as it ends: the baseline may take far longer.
+                print(json.dumps(runs[-1]), flush=True)
             results[name] = _median(runs)
         if not args.no_febrl:
             for name in ("msht-febrl", "recordlinkage-febrl"):
