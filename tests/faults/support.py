@@ -229,3 +229,17 @@ def msht_run_many(
     )
     assert result.returncode == 0, f"msht {commands} failed:\n{result.stderr[-3000:]}"
     return result.stdout
+
+
+def differences(database: Path, expected: Path, queries: dict[str, str]) -> dict[str, Any]:
+    """For each query whose rows differ: a few rows found only here, and only in ``expected``."""
+    found = {}
+    for name, sql in queries.items():
+        here = {repr(row)[:400] for row in query(database, sql)}
+        there = {repr(row)[:400] for row in query(expected, sql)}
+        if here != there:
+            found[name] = {
+                "only here": sorted(here - there)[:3],
+                "only expected": sorted(there - here)[:3],
+            }
+    return found
