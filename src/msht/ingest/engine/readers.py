@@ -369,8 +369,8 @@ def _ods_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[str]] | RawRow]:
     """
     from xml.etree.ElementTree import ParseError
 
-    # defusedxml (odfpy depends on it) refuses entity expansion and external references.
-    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    # defusedxml refuses entity expansion and external references.
+    from defusedxml.ElementTree import iterparse
 
     number = 0
     tables = 0
