@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -283,6 +284,7 @@ def main() -> None:
             load_after = os.getloadavg()
     finally:
         _drop_database(name)
+        shutil.rmtree(var_dir, ignore_errors=True)
     summary = summarise(tally, seconds)
     report = {
         "benchmark": "sustained mix against gunicorn (gthread) and PostgreSQL",
