@@ -181,8 +181,12 @@ def _row_try(source_code: str) -> bool:
                     process_started=_process_started(pid),
                     acquired_at=timezone.now(),
                 )
-        except (IntegrityError, OperationalError):
-            return False  # another process took it first, or is writing right now
+        except IntegrityError:
+            return False  # another process took it first
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise  # a full or read-only disk is no reason to wait: fail with it
+            return False  # another process is writing right now ("database is locked")
     return True
 
 
