@@ -20,7 +20,8 @@ class AuditEventType(models.TextChoices):
     RECORD_EXPORTED = "record.exported", "Records were exported"
     RECORD_DISCLOSED = (
         "record.disclosed",
-        "A person's records were disclosed (subject access), with justification and recipient",
+        "Records were disclosed (a subject access export, a download of published "
+        "statistics), with justification and recipient",
     )
     RECORD_ERASED = "record.erased", "A record was deleted or anonymised under the retention rules"
     SIGNED_IN = "session.signed_in", "A user signed in"
