@@ -31,7 +31,11 @@ from msht.quality.models import Measurement
 from msht.quality.services import quality_measure
 from msht.referrals.models import PersonRecord
 from msht.synth.engine import generate_world
-from msht.synth.engine.exports import INTELLIGENCE_LOG, write_intelligence_log
+from msht.synth.engine.exports import (
+    INTELLIGENCE_LOG,
+    INTELLIGENCE_LOG_COLUMNS,
+    write_intelligence_log,
+)
 from msht.synth.services import world_load
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.intelligence.factories import PursueOutcomeFactory, SuspectRecordFactory
@@ -39,23 +43,7 @@ from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "LOG_NO",
-    "ORIG_AGENCY",
-    "DATE_RECD",
-    "SRC_EVAL",
-    "INT_ASSESS",
-    "HANDLING",
-    "HANDLING_CONDS",
-    "SHARE_WITH",
-    "INTEL_TEXT",
-    "NOMINAL_REFS",
-    "VICTIM_REFS",
-    "PHONES",
-    "ADDRESSES",
-    "VRMS",
-    "BUSINESSES",
-]
+HEADER = list(INTELLIGENCE_LOG_COLUMNS)
 
 
 @pytest.fixture
