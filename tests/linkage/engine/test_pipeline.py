@@ -73,3 +73,16 @@ def test_clerical_decisions_outrank_the_model(world: Path) -> None:
     )
     assert decided[linked_pair[0]] != decided[linked_pair[1]]
     assert decided[apart[0]] == decided[apart[1]]
+
+
+def test_not_a_match_parts_two_records_that_a_third_links(world: Path) -> None:
+    """Two records decided apart leave one cluster of three or more, not just their link."""
+    clusters = _linked(world)
+    members: dict[str, list[str]] = {}
+    for record, cluster in clusters.items():
+        members.setdefault(cluster, []).append(record)
+    large = sorted(cluster for cluster, group in members.items() if len(group) >= 3)
+    assert large, "the world linked no cluster of three or more records to test with"
+    first, second = sorted(members[large[0]])[:2]
+    decided = _linked(world, [Decision(first, second, is_match=False)])
+    assert decided[first] != decided[second]

@@ -21,6 +21,7 @@ from splink import Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from msht.linkage.engine.backends import Backend
+from msht.linkage.engine.constraints import identifiers_tell_people_apart, separate_conflicts
 from msht.linkage.engine.model import (
     BLOCKING,
     Thresholds,
@@ -193,7 +194,8 @@ def link(
         scored = backend.to_arrow(predictions, _PAIR_COLUMNS)
     local = duckdb.connect()
     local.register("scored_pairs", scored)
-    local.register("decisions", _ordered_decisions(decisions))
+    decided = _ordered_decisions(decisions)
+    local.register("decisions", decided)
     with _timed(timings, "cluster", progress):
         edges = local.sql(_EDGES_SQL).to_arrow_table()
         clustered = cluster_pairwise_predictions_at_threshold(
@@ -205,6 +207,16 @@ def link(
         )
         clusters = backend.to_arrow(clustered, ["unique_id", "cluster_id"]).rename_columns(
             ["record_id", "cluster_id"]
+        )
+        clusters, split = separate_conflicts(
+            backend.connection,
+            clusters=clusters,
+            edges=edges,
+            decisions=decided,
+            threshold=thresholds.upper,
+            identifiers_differ_between_people=identifiers_tell_people_apart(
+                linker.misc.save_model_to_json()
+            ),
         )
     review: pa.Table = local.sql(
         _REVIEW_SQL, params=[float(thresholds.lower), float(thresholds.upper)]
@@ -220,6 +232,7 @@ def link(
         ),
         "pairs_for_review": review.num_rows,
         "clusters": len(set(clusters.column("cluster_id").to_pylist())),
+        "clusters_split_by_conflicts": split,
     }
     local.close()
     saved = linker.misc.save_model_to_json()
