@@ -22,6 +22,10 @@ class NameCulture:
     family_exponent: float = 0.7
     middle_male: tuple[str, ...] = ()
     middle_female: tuple[str, ...] = ()
+    # Shares of people who bear one of the listed (common) names; the others bear one of
+    # the culture's rarer names (``rare_names``). An assumption where no source is named.
+    given_head_share: float = 0.5
+    family_head_share: float = 0.5
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -57,6 +61,15 @@ CULTURES: dict[str, NameCulture] = {
             " MacDonald, O'Brien, O'Neill"
         ),
         family_exponent=0.6,
+        # England and Wales: the ten commonest first names were 13% of the babies
+        # registered in 2012 (ONS baby names, 28,000 boys' and 36,000 girls' names); the
+        # listed names' top ten are 40% of them, so 0.5 of people gives 20%, between
+        # that and the more concentrated names of older cohorts.
+        given_head_share=0.5,
+        # Smith is 1.2-1.4% of people in England and Wales, Jones 0.9-1.1% (Registrar
+        # General 1853 to electoral registers 1996, surnamestudies.org.uk comparative
+        # tables); at 0.2 the listed names give Smith 1.5% and Jones 0.9%.
+        family_head_share=0.2,
     ),
     "albanian": NameCulture(
         male=_split(
@@ -87,6 +100,8 @@ CULTURES: dict[str, NameCulture] = {
             "Nguyen, Tran, Le, Pham, Hoang, Huynh, Phan, Vu, Vo, Dang, Bui, Do, Ho, Ngo, Duong, Ly"
         ),
         family_exponent=1.6,
+        # A dozen family names (Nguyen first) are borne by most Vietnamese people.
+        family_head_share=1.0,
         middle_male=_split("Van, Van, Van, Duc, Minh, Quoc, Huu, Thanh"),
         middle_female=_split("Thi, Thi, Thi, Ngoc, Thu, Kim"),
     ),
@@ -214,6 +229,8 @@ CULTURES: dict[str, NameCulture] = {
             " Lin, He, Gao, Luo"
         ),
         family_exponent=1.0,
+        # A hundred family names are borne by most Chinese people.
+        family_head_share=1.0,
     ),
     "south_asian": NameCulture(
         male=_split(
@@ -547,3 +564,63 @@ NICKNAMES: tuple[str, ...] = _split(
     "Big A, Boss, Lucky, Tony, Sam, Smokey, Junior, Ace, Chef, Doc, Kid, Zee, Prince, Uncle,"
     " Shorty, Red, Money, Jay, Mo, Benji, Danny, Leo, Max, Rocky"
 )
+
+
+def _split_syllable(name: str, syllables: int = 1) -> tuple[str, str]:
+    """A name's opening (up to and including its first ``syllables`` runs of vowels) and
+    the rest."""
+    vowels = "aeiouyAEIOUY"
+    index = 0
+    for _ in range(syllables):
+        while index < len(name) and name[index] not in vowels:
+            index += 1
+        while index < len(name) and name[index] in vowels:
+            index += 1
+    return name[:index], name[index:]
+
+
+# Rare names made per pool: enough that two people seldom share one by chance.
+RARE_NAMES_PER_POOL = 2_000
+
+
+def rare_names(pool: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """A culture's rarer names, made by joining the opening of one listed name to the rest
+    of another ('Jo' + 'ith'), with their spellings taken from the two names' spellings.
+
+    Real name frequencies have a long tail (most people bear a name few others bear);
+    listed names alone would make namesakes many times more common than they are.
+    Deterministic: the same pool gives the same names, in the same order.
+    """
+    listed = set(pool)
+    names: list[str] = []
+    variants: dict[str, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    # Each listed name lends its opening and its rest alike: pairs one apart, two apart...,
+    # cut after the first run of vowels, then (for more names) after the second.
+    pairs = (
+        (first, (first + step) % len(pool), syllables)
+        for syllables in (1, 2)
+        for step in range(1, len(pool))
+        for first in range(len(pool))
+    )
+    for first, second, syllables in pairs:
+        opening = _split_syllable(pool[first], syllables)[0]
+        rest = _split_syllable(pool[second], syllables)[1]
+        name = opening + rest
+        if not opening or not rest or name in listed or name in seen:
+            continue
+        seen.add(name)
+        names.append(name)
+        spelled = {
+            _split_syllable(variant, syllables)[0] + rest
+            for variant in VARIANTS.get(pool[first], ())
+        } | {
+            opening + _split_syllable(variant, syllables)[1]
+            for variant in VARIANTS.get(pool[second], ())
+        }
+        spelled.discard(name)
+        if spelled:
+            variants[name] = tuple(sorted(spelled))
+        if len(names) == RARE_NAMES_PER_POOL:
+            break
+    return tuple(names), variants

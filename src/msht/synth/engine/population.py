@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from msht.synth.engine import calibration as cal
 from msht.synth.engine.growth import GrowArray
-from msht.synth.engine.names import CULTURE_OF_NATIONALITY, CULTURES, VARIANTS
+from msht.synth.engine.names import CULTURE_OF_NATIONALITY, CULTURES, VARIANTS, rare_names
 from msht.synth.engine.places import STREET_TYPES, STREETS, TOWNS
 
 IntArray = npt.NDArray[np.int64]
@@ -105,16 +105,35 @@ class NameTable:
         return result
 
 
-def _table(groups: dict[tuple[int, int], tuple[tuple[str, ...], float]]) -> NameTable:
-    """A name table from name pools per (culture, sex) with their Zipf exponents."""
+NamePool = tuple[tuple[str, ...], float, float]  # listed names, Zipf exponent, head share
+
+
+def _pool_names(pool: NamePool) -> tuple[list[str], FloatArray, dict[str, tuple[str, ...]]]:
+    """A pool's names with their weights: the listed names by Zipf, sharing the head
+    share, then the rarer names (``rare_names``) sharing the rest alike."""
+    listed, exponent, head_share = pool
+    head = _zipf(len(listed), exponent)
+    rare, spellings = rare_names(listed) if head_share < 1.0 else ((), {})
+    if not rare:
+        return list(listed), head, {}
+    weights = np.concatenate([head * head_share, np.full(len(rare), (1 - head_share) / len(rare))])
+    return [*listed, *rare], weights, spellings
+
+
+def _table(groups: dict[tuple[int, int], NamePool]) -> NameTable:
+    """A name table from name pools per (culture, sex)."""
     names: list[str] = [""]
     ranges: dict[tuple[int, int], tuple[int, FloatArray]] = {}
-    for key, (pool, exponent) in groups.items():
-        if not pool:
+    spellings: dict[str, tuple[str, ...]] = dict(VARIANTS)
+    for key, pool in groups.items():
+        if not pool[0]:
             continue
-        ranges[key] = (len(names), _zipf(len(pool), exponent))
-        names.extend(pool)
-    variants = tuple(VARIANTS.get(name, ()) for name in names)
+        pool_names, weights, pool_spellings = _pool_names(pool)
+        ranges[key] = (len(names), weights)
+        names.extend(pool_names)
+        for rare_name, spelled in pool_spellings.items():
+            spellings.setdefault(rare_name, spelled)
+    variants = tuple(spellings.get(name, ()) for name in names)
     return NameTable(
         names=np.array(names, dtype=object),
         variants=variants,
@@ -125,17 +144,17 @@ def _table(groups: dict[tuple[int, int], tuple[tuple[str, ...], float]]) -> Name
 
 def _build_tables() -> tuple[NameTable, NameTable, NameTable]:
     """The given, middle and family name tables of every culture."""
-    given: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
-    middle: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
-    family: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
+    given: dict[tuple[int, int], NamePool] = {}
+    middle: dict[tuple[int, int], NamePool] = {}
+    family: dict[tuple[int, int], NamePool] = {}
     for index, name in enumerate(CULTURE_NAMES):
         culture = CULTURES[name]
-        given[(index, MALE)] = (culture.male, 0.5)
-        given[(index, FEMALE)] = (culture.female, 0.5)
-        middle[(index, MALE)] = (culture.middle_male, 0.0)
-        middle[(index, FEMALE)] = (culture.middle_female, 0.0)
+        given[(index, MALE)] = (culture.male, 0.5, culture.given_head_share)
+        given[(index, FEMALE)] = (culture.female, 0.5, culture.given_head_share)
+        middle[(index, MALE)] = (culture.middle_male, 0.0, 1.0)
+        middle[(index, FEMALE)] = (culture.middle_female, 0.0, 1.0)
         # Family names do not depend on sex: one range, stored under the male key.
-        family[(index, MALE)] = (culture.family, culture.family_exponent)
+        family[(index, MALE)] = (culture.family, culture.family_exponent, culture.family_head_share)
     return _table(given), _table(middle), _table(family)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 FORMAT = "msht-synth-world"
 FORMAT_VERSION = 1
-GENERATOR_VERSION = "1"
+# 2: names have a long tail of rarer names (names.rare_names), as real names do.
+GENERATOR_VERSION = "2"
 MANIFEST = "world.json"
 LIST_SEPARATOR = ";"
 ADDRESS_SEPARATOR = "|"
