@@ -155,7 +155,7 @@ def separate_conflicts(
     for name, table in registered.items():
         connection.register(name, table)
     try:
-        conflicts = connection.execute(
+        conflicts: pa.Table = connection.execute(
             _CONFLICTS_SQL,
             {
                 "identifiers_count": identifiers_differ_between_people,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,6 +95,27 @@ def pair_counts(
         ).fetchall()
         counts[tuple(columns)] = int(rows[0][0])
     return counts
+
+
+# A name's frequency among the *other* records: given that one record bears it, how
+# likely another record, of someone else, does. Splink's own frequency counts the record
+# itself, which doubles a name seen twice: just what one person referred twice looks like.
+_NAME_FREQUENCIES_SQL = f"""
+select name_sorted,
+    greatest(count(*) - 1, 1) / (sum(count(*)) over () - 1) as tf_name_sorted
+from {PREPARED_TABLE} where name_sorted is not null group by name_sorted
+"""  # noqa: S608
+
+
+def register_name_frequencies(linker: Any, backend: Backend) -> None:
+    """Give the linker leave-one-out name frequencies for the term-frequency adjustment."""
+    frequencies = backend.connection.sql(_NAME_FREQUENCIES_SQL).to_arrow_table()
+    if frequencies.num_rows == 0:
+        return
+    table = backend.db_api.register(
+        backend.table(frequencies), table_name=f"msht_name_frequencies_{uuid.uuid4().hex}"
+    )
+    linker.table_management.register_term_frequency_lookup(table, "name_sorted")
 
 
 def train(linker: Any, plan: TrainingPlan) -> None:
@@ -187,6 +209,7 @@ def link(
             model if model is not None else settings(pair_counts=loose_pairs),
             log_level=logging.ERROR,
         )
+        register_name_frequencies(linker, backend)
         if model is None:
             train(linker, plan or TrainingPlan())
     with _timed(timings, "predict", progress):
