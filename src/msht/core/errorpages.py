@@ -15,7 +15,12 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
-UNAVAILABLE = "The service is unavailable for the moment: nothing was saved. Try again in a minute."
+# A connection lost during COMMIT leaves the outcome unknown, so "nothing was saved" would
+# not always be true: an API client retries with the same Idempotency-Key.
+UNAVAILABLE = (
+    "The service is unavailable for the moment, and what was sent may or may not have been "
+    "saved. Try again in a minute (over the API, with the same Idempotency-Key)."
+)
 SERVER_ERROR = "There is a problem with the service: nothing was saved."
 RETRY_AFTER_SECONDS = 30
 API_PREFIX = "/api/"
