@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -22,6 +24,15 @@ from msht.accounts.rules import Action
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.core.reference import AgeGroup, ExploitationLocation, Gender, ImmigrationStatus
 from msht.referrals.answers import ReferralAnswers, referral_answers
+from msht.referrals.idempotency import (
+    KEY_HEADER,
+    KEY_MAX_LENGTH,
+    REPLAYED_HEADER,
+    IdempotencyKeyInvalidError,
+    IdempotencyKeyReusedError,
+    idempotency_key_check,
+    referral_create_keyed,
+)
 from msht.referrals.models import DutyToNotifyReport, Referral
 from msht.referrals.selectors import referral_get, referral_list_organisation
 from msht.referrals.services import (
@@ -44,6 +55,10 @@ class _MshtApi(APIView):
     permission_classes = [RulePermission]
 
     def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, IdempotencyKeyInvalidError):
+            return Response({KEY_HEADER: exc.problems}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, IdempotencyKeyReusedError):
+            return Response({KEY_HEADER: exc.problems}, status=422)
         if isinstance(exc, ReferralProblemsError):
             return Response(exc.by_field(), status=status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, ValidationError):
@@ -159,6 +174,24 @@ def _answers(data: dict[str, Any]) -> ReferralAnswers:
     return cast(ReferralAnswers, {k: v for k, v in data.items() if k not in {"submit", "reason"}})
 
 
+KEY_PARAMETER = OpenApiParameter(
+    KEY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    pattern=f"^[ -~]{{1,{KEY_MAX_LENGTH}}}$",
+    description=(
+        "Send a new random key (a UUID) with each referral, and the same key again when "
+        "retrying it: a retry with the same key and body answers as the first request did "
+        f"(marked `{REPLAYED_HEADER}: true`) and stores nothing. Keys are the caller's own "
+        "and kept for 24 hours."
+    ),
+)
+KEY_PROBLEM = inline_serializer(
+    "IdempotencyKeyProblem", {KEY_HEADER: serializers.ListField(child=serializers.CharField())}
+)
+
+
 class ReferralCreateApi(_MshtApi):
     required_action = Action.REFERRAL_CREATE
 
@@ -173,9 +206,33 @@ class ReferralCreateApi(_MshtApi):
     @extend_schema(
         operation_id="referral_create",
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: OpenApiResponse(description="Problems by field")},
+        parameters=[KEY_PARAMETER],
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description=f"Problems by field (or with {KEY_HEADER})"),
+            422: OpenApiResponse(
+                KEY_PROBLEM, description=f"The {KEY_HEADER} was used with a different body"
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
+        key = request.headers.get(KEY_HEADER)
+        if key is None:
+            _referral, status_code, body = self._create(request)
+            return Response(body, status=status_code)
+        answer = referral_create_keyed(
+            request.user,
+            key=idempotency_key_check(key),
+            body=request.data,
+            create=lambda: self._create(request),
+        )
+        response = Response(answer.body, status=answer.status)
+        if answer.replayed:
+            response[REPLAYED_HEADER] = "true"
+        return response
+
+    @staticmethod
+    def _create(request: Request) -> tuple[Referral, int, dict[str, Any]]:
         # Named, not self.: ReferralCollectionApi inherits the list's serializers first.
         serializer = ReferralCreateApi.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -184,7 +241,7 @@ class ReferralCreateApi(_MshtApi):
             referral = referral_submit(request.user, answers=answers)
         else:
             referral = referral_draft_save(request.user, answers=answers)
-        return Response(ReferralDetailOutputSerializer(_detail(referral)).data, status=201)
+        return referral, 201, dict(ReferralDetailOutputSerializer(_detail(referral)).data)
 
 
 class ReferralListApi(_MshtApi):

@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from msht.accounts.models import Organisation
 from msht.core.models import (
@@ -251,3 +252,31 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} at {self.last_number}"
+
+
+class ReferralIdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` on ``POST /api/referrals/``: the request's digest and the
+    answer it got, stored in the transaction that stored the referral (docs/reliability.md)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the request body as canonical JSON."
+    )
+    # The stored answer copies the referral's answers, so it goes when the referral does;
+    # deleting a key never touches the referral.
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True, help_text="The answer's JSON, as sent.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            # The database, not a lookup, stops two requests with one key from both storing.
+            models.UniqueConstraint(fields=("user", "key"), name="referral_idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"idempotency key of user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
