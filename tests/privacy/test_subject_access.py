@@ -299,3 +299,23 @@ def test_a_network_with_a_longer_key_of_the_same_digits_is_not_the_persons(
         (alpha.network.run_id, alpha.network.number),
         (mine.run_id, mine.number),
     }
+
+
+def test_the_answers_kept_for_retried_api_submissions_are_in_the_export(
+    administrator: User, alpha: Seeded, beta: Seeded
+) -> None:
+    from msht.referrals.models import ReferralIdempotencyKey
+
+    kept = {
+        seeded.referrals[0].pk: ReferralIdempotencyKey.objects.create(
+            user=administrator,
+            key=f"key-{seeded.referrals[0].pk}",
+            request_sha256="0" * 64,
+            referral=seeded.referrals[0],
+            response_status=201,
+            response_body='{"reference": "x"}',
+        )
+        for seeded in (alpha, beta)
+    }
+    sections = _export(administrator, alpha)["sections"]
+    assert _ids(sections["api_submission_answers"]) == {kept[alpha.referrals[0].pk].pk}

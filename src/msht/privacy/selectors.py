@@ -23,7 +23,7 @@ from msht.decisions.models import Decision, DecisionStage
 from msht.ingest.models import IngestedRecord, QuarantinedRow
 from msht.intelligence.models import CandidateNetwork, IntelligenceReport, SuspectRecord
 from msht.linkage.models import ClericalPair, EntityChange, LinkageKind
-from msht.referrals.models import PersonEntity, PersonRecord, Referral
+from msht.referrals.models import PersonEntity, PersonRecord, Referral, ReferralIdempotencyKey
 
 NO_SUCH_PERSON = "No person entity has the id {person_id}."
 NOT_A_PERSON_ID = "'{value}' is not a person id (a UUID from record linkage)."
@@ -40,6 +40,7 @@ SECTION_TITLES = {
     "referrals": "Referrals, with their places of exploitation and amendments",
     "decisions": "Reasonable and Conclusive Grounds decisions",
     "reconsiderations": "Reconsiderations",
+    "api_submission_answers": "Answers kept for a day to repeat them to a retried API submission",
     "ingest_records": "Rows of agency exports, with their earlier versions",
     "quarantined_rows": "Rows of agency exports held in quarantine",
     "linkage_clerical_pairs": "Record pairs reviewed by a person (record linkage)",
@@ -208,6 +209,13 @@ def subject_access_collect(actor: Actor, *, person_id: uuid.UUID) -> SubjectAcce
         "referrals": _referral_rows(referrals),
         "decisions": [model_row(d) for d in decisions if d.stage not in RECONSIDERATION_STAGES],
         "reconsiderations": [model_row(d) for d in decisions if d.stage in RECONSIDERATION_STAGES],
+        # The answers kept for a day so that a retried API submission is answered alike.
+        "api_submission_answers": [
+            model_row(key)
+            for key in ReferralIdempotencyKey.objects.filter(referral_id__in=referral_ids).order_by(
+                "pk"
+            )
+        ],
         "ingest_records": _ingest_rows(ingested),
         "quarantined_rows": [
             model_row(row)
