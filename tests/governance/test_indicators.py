@@ -9,19 +9,25 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from msht.accounts.models import Organisation
+from msht.accounts.models import Organisation, Role
 from msht.core.periods import Quarter
 from msht.decisions.models import DecisionOutcome
 from msht.governance import indicators
 from msht.governance.models import IndicatorValue, InspectionReport
 from msht.governance.services import indicator_values_compute
 from msht.ingest.models import Source
-from msht.intelligence.models import HandlingCode, IntelligenceReport, PursueOutcome
+from msht.intelligence.models import (
+    HandlingCode,
+    IntelligenceReport,
+    PursueOutcome,
+    SuspectRecord,
+)
 from msht.quality.models import Dimension, Measurement, QualityRun
 from msht.referrals.models import ReferralStatus
-from tests.accounts.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.decisions.factories import PendingCgDecisionFactory, PositiveRgDecisionFactory
 from tests.governance.factories import InspectionReportFactory, OpenActionFactory
+from tests.intelligence.factories import PursueOutcomeFactory, SuspectRecordFactory
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,12 +141,17 @@ def test_pursue_outcomes_are_counted_per_directorate_in_the_quarter() -> None:
 
 
 def _intelligence(
-    reference: str, originator: Organisation, code: str, *permitted: Organisation
+    reference: str,
+    originator: Organisation,
+    code: str,
+    *permitted: Organisation,
+    suspects: tuple[SuspectRecord, ...] = (),
+    received_on: dt.date = dt.date(2024, 8, 1),
 ) -> None:
     report = IntelligenceReport.objects.create(
         reference=reference,
         originating_organisation=originator,
-        received_on=dt.date(2024, 8, 1),
+        received_on=received_on,
         source_evaluation="1",
         intelligence_assessment="A",
         handling_code=code,
@@ -148,12 +159,20 @@ def _intelligence(
         summary="A test report.",
     )
     report.permitted_organisations.set(permitted)
+    report.suspects.set(suspects)
+
+
+def _investigators(*organisations: Organisation) -> None:
+    for organisation in organisations:
+        UserFactory.create(role=Role.INVESTIGATOR, organisation=organisation)
 
 
 def test_intelligence_is_shared_when_another_agency_may_read_it() -> None:
     border_force = _organisation("border-force")
     enforcement = _organisation("immigration-enforcement")
     ukvi, nca = _organisation("ukvi"), _organisation("nca")
+    # Intelligence is read by investigators: the NCA's is the other agency reached.
+    _investigators(nca)
     _intelligence("INT-1", border_force, HandlingCode.PERMITTED)
     _intelligence("INT-2", enforcement, HandlingCode.CONDITIONS, nca)
     _intelligence("INT-3", enforcement, HandlingCode.CONDITIONS, enforcement)
@@ -169,6 +188,65 @@ def test_intelligence_is_shared_when_another_agency_may_read_it() -> None:
         "ukvi": Decimal(0),
     }
     assert (readings[0].numerator, readings[0].denominator) == (2, 4)
+
+
+def test_intelligence_shared_counts_what_the_sharing_rule_lets_another_agency_read() -> None:
+    """Every report below is code P or code C naming another agency, so counting handling
+    codes alone would give 100%; by the rule only four of the six reach anyone else."""
+    border_force = _organisation("border-force")
+    enforcement = _organisation("immigration-enforcement")
+    ukvi, nca = _organisation("ukvi"), _organisation("nca")
+    kent = OrganisationFactory.create(code="kent-shared", name="Kent Police (shared)")
+    essex = OrganisationFactory.create(code="essex-shared", name="Essex Police (shared)")
+    _investigators(kent, nca, border_force, enforcement)  # none at Essex or UKVI
+    worked_by_kent = SuspectRecordFactory.create(source_organisation=kent)
+    worked_by_border_force = SuspectRecordFactory.create(source_organisation=border_force)
+    worked_by_essex = SuspectRecordFactory.create(source_organisation=essex)
+    permitted = HandlingCode.PERMITTED
+    # Border Force: one reaches Kent, working the suspect; one is about its own suspect only.
+    _intelligence("INT-S1", border_force, permitted, suspects=(worked_by_kent,))
+    _intelligence("INT-S2", border_force, permitted, suspects=(worked_by_border_force,))
+    # Immigration Enforcement: Essex works the suspect but has no investigator to read it;
+    # naming no suspect goes to every investigator (Kent, the NCA, Border Force); code C
+    # reaches the NCA it names.
+    _intelligence("INT-S3", enforcement, permitted, suspects=(worked_by_essex,))
+    _intelligence("INT-S4", enforcement, permitted)
+    _intelligence("INT-S5", enforcement, HandlingCode.CONDITIONS, nca)
+    # UKVI: about Border Force's suspect, so Border Force reads it.
+    _intelligence("INT-S6", ukvi, permitted, suspects=(worked_by_border_force,))
+    # Received before the quarter: not counted.
+    _intelligence(
+        "INT-S7", ukvi, permitted, suspects=(worked_by_kent,), received_on=dt.date(2024, 6, 30)
+    )
+
+    readings = indicators.intelligence_shared(Q3, AFTER_Q3)
+
+    assert _by_breakdown(readings) == {
+        "": Decimal("66.67"),
+        "border_force": Decimal(50),
+        "immigration_enforcement": Decimal("66.67"),
+        "ukvi": Decimal(100),
+    }
+    assert [(r.numerator, r.denominator, r.note) for r in readings] == [
+        (4, 6, "6 report-organisation pairs reached"),
+        (1, 2, "1 report-organisation pair reached"),
+        (2, 3, "4 report-organisation pairs reached"),
+        (1, 1, "1 report-organisation pair reached"),
+    ]
+
+
+def test_a_report_counts_as_shared_once_another_agency_works_its_suspect() -> None:
+    border_force, kent = _organisation("border-force"), OrganisationFactory.create()
+    _investigators(kent)
+    suspect = SuspectRecordFactory.create(source_organisation=border_force)
+    _intelligence("INT-W1", border_force, HandlingCode.PERMITTED, suspects=(suspect,))
+
+    [before, *_] = indicators.intelligence_shared(Q3, AFTER_Q3)
+    PursueOutcomeFactory.create(agency=kent, suspect_record=suspect)
+    [after, *_] = indicators.intelligence_shared(Q3, AFTER_Q3)
+
+    assert (before.value, before.numerator) == (Decimal(0), 0)
+    assert (after.value, after.numerator) == (Decimal(100), 1)
 
 
 def test_data_quality_says_no_data_when_no_figures_are_stored() -> None:

@@ -15,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
-from msht.accounts.models import Directorate
+from msht.accounts.models import Directorate, Role, User
+from msht.accounts.rules import intelligence_visible_to
 from msht.core import policy
 from msht.core.calendar import add_working_days
 from msht.core.periods import Quarter
 from msht.core.reference import UkNation
 from msht.decisions.models import Decision, DecisionOutcome, DecisionStage
 from msht.governance.models import Action, Direction, Frequency, InspectionReport
-from msht.intelligence.models import HandlingCode, IntelligenceReport, PursueOutcome
+from msht.intelligence.models import IntelligenceReport, PursueOutcome
 from msht.quality.models import Dimension, Measurement, QualityRun
 from msht.referrals.models import Referral, ReferralStatus
 
@@ -157,33 +158,62 @@ def pursue_outcomes_by_directorate(quarter: Quarter, as_of: dt.date) -> list[Rea
     return _per_directorate(Counter({row["agency__directorate"]: row["count"] for row in rows}))
 
 
+def _investigators_by_organisation() -> dict[int, User]:
+    """One active investigator of each organisation that has any: the readers the sharing
+    rule can reach. The rule decides by the reader's organisation alone, so one stands for
+    all; an organisation without investigators reads no intelligence at all."""
+    readers: dict[int, User] = {}
+    investigators = User.objects.filter(
+        role=Role.INVESTIGATOR, is_active=True, organisation__isnull=False
+    ).order_by("organisation_id", "pk")
+    for user in investigators:
+        if user.organisation_id is not None:
+            readers.setdefault(user.organisation_id, user)
+    return readers
+
+
+def _organisations_reached(reports: QuerySet[IntelligenceReport]) -> dict[int, set[int]]:
+    """For each report, the organisations besides its originator whose investigators the
+    sharing rule (accounts.rules.intelligence_visible_to, docs/pursue.md) lets read it."""
+    reached: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, reader in _investigators_by_organisation().items():
+        others = reports.exclude(originating_organisation_id=organisation_id)
+        for pk in intelligence_visible_to(reader, others).values_list("pk", flat=True):
+            reached[pk].add(organisation_id)
+    return reached
+
+
 def intelligence_shared(quarter: Quarter, as_of: dt.date) -> list[Reading]:
-    """Share of intelligence reports received in the quarter that another agency may read:
-    handling code P, or code C naming at least one organisation besides the originator."""
+    """Share of intelligence reports received in the quarter that the sharing rule lets at
+    least one organisation besides the originator read (docs/pursue.md, sharing by rule),
+    nationally and by originating directorate; the note counts organisations reached."""
     reports = IntelligenceReport.objects.filter(
         received_on__range=(quarter.first_day, _as_of(quarter, as_of))
     )
-    through = IntelligenceReport.permitted_organisations.through
-    shared_with_conditions = (
-        through.objects.filter(intelligencereport__in=reports)
-        .exclude(organisation_id=F("intelligencereport__originating_organisation_id"))
-        .values_list("intelligencereport_id", flat=True)
-    )
-    shared_ids = set(
-        reports.filter(handling_code=HandlingCode.PERMITTED).values_list("pk", flat=True)
-    ) | set(shared_with_conditions)
-    by_directorate: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, directorate in reports.values_list("pk", "originating_organisation__directorate"):
-        by_directorate[directorate][1] += 1
-        by_directorate[directorate][0] += pk in shared_ids
-    total = sum(pair[1] for pair in by_directorate.values())
-    shared = sum(pair[0] for pair in by_directorate.values())
-    note = "" if total else "no intelligence report was received in the quarter"
+    rows = reports.values_list("pk", "originating_organisation__directorate")
+    reached = _organisations_reached(reports)
+    # Per originating directorate ("" for organisations outside the three), and nationally:
+    # [reports shared, reports received, report-organisation pairs reached].
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pk, directorate in rows:
+        organisations = reached.get(pk, set())
+        tally[directorate][0] += bool(organisations)
+        tally[directorate][1] += 1
+        tally[directorate][2] += len(organisations)
+    shared, total, pairs = (sum(counts[i] for counts in tally.values()) for i in range(3))
+    note = _pairs_note(pairs) if total else "no intelligence report was received in the quarter"
     readings = [Reading("", "All agencies", _share(shared, total), shared, total, note)]
     for directorate in Directorate:
-        done, of = by_directorate.get(directorate.value, [0, 0])
-        readings.append(Reading(directorate.value, directorate.label, _share(done, of), done, of))
+        done, of, reach = tally.get(directorate.value, [0, 0, 0])
+        note = _pairs_note(reach) if of else ""
+        readings.append(
+            Reading(directorate.value, directorate.label, _share(done, of), done, of, note)
+        )
     return readings
+
+
+def _pairs_note(pairs: int) -> str:
+    return f"{pairs} report-organisation pair{'s' if pairs != 1 else ''} reached"
 
 
 def _quality_score(run: QualityRun, source_id: int) -> Decimal | None:
@@ -322,8 +352,11 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
         code="intelligence-shared",
         name="Intelligence reports shared across agencies",
         definition=(
-            "Of the intelligence reports received in the quarter, the share another agency may "
-            "read: handling code P, or code C naming an organisation besides the originator."
+            "Of the intelligence reports received in the quarter, the share that reached at "
+            "least one organisation besides the originator: one whose investigators the sharing "
+            "rule lets read it when the quarter is computed (code C: the organisations its "
+            "conditions name; code P: those working a suspect it names, or every investigator "
+            "when it names none). The note gives the report-organisation pairs reached."
         ),
         unit="%",
         direction=Direction.HIGHER_IS_BETTER,
