@@ -21,12 +21,18 @@ from msht.accounts.rules import (
 )
 from msht.core.errors import PermissionDeniedError
 from msht.intelligence.engine.networks import (
+    CandidateNetwork as NetworkMembers,
+)
+from msht.intelligence.engine.networks import (
     NodeKind,
+    kind_of,
+    network_graph,
     node,
     normalise_address,
     normalise_organisation,
     normalise_phone,
     normalise_vehicle,
+    suspect_ranking,
 )
 from msht.intelligence.models import (
     CandidateNetwork,
@@ -216,28 +222,57 @@ def network_get(actor: Actor, run: NetworkRun, number: int) -> CandidateNetwork:
 
 
 @dataclass(frozen=True)
+class RankShown:
+    """A suspect's place among the suspects of one network, ranked on the connections the
+    reader may see (victims within two steps, then betweenness), never on the whole graph."""
+
+    suspect: str
+    position: int
+    victims_connected: int
+    centrality: float
+    degree: int
+
+
+@dataclass(frozen=True)
 class NetworkView:
     """A network as one reader may see it: the connections known from sources they may
-    read (suspect records, referrals, intelligence shared with them), and how many are
-    withheld because only intelligence they may not see makes them."""
+    read (suspect records, referrals, intelligence shared with them), and the ranking and
+    counts worked out from those alone. Nothing on it says how much is left out, as that
+    would reveal intelligence the reader may not know exists."""
 
     network: CandidateNetwork
     nodes: list[str]
     edges: list[tuple[str, str]]
-    rankings: list[SuspectRanking]
-    withheld_edges: int
-    withheld_nodes: int
+    rankings: list[RankShown]
+    referral_count: int
+    has_pursue_activity: bool
+
+
+def _node_keys(nodes: list[str], kind: NodeKind) -> tuple[list[uuid.UUID], list[int]]:
+    """The entity ids and the unplaced record ids behind suspect or victim node keys."""
+    entities, records = [], []
+    for name in nodes:
+        key_kind, _, identifier = name.removeprefix(f"{kind.value}:").partition("-")
+        if key_kind == "entity" and _is_uuid(identifier):
+            entities.append(uuid.UUID(identifier))
+        elif key_kind == "record" and identifier.isdigit():
+            records.append(int(identifier))
+    return entities, records
 
 
 def _suspect_records_of(suspect_nodes: list[str]) -> QuerySet[SuspectRecord]:
-    entities, records = [], []
-    for name in suspect_nodes:
-        kind, _, identifier = name.removeprefix("suspect:").partition("-")
-        if kind == "entity" and _is_uuid(identifier):
-            entities.append(uuid.UUID(identifier))
-        elif kind == "record" and identifier.isdigit():
-            records.append(int(identifier))
+    entities, records = _node_keys(suspect_nodes, NodeKind.SUSPECT)
     return SuspectRecord.objects.filter(Q(entity_id__in=entities) | Q(pk__in=records))
+
+
+def _referral_count(victim_nodes: list[str]) -> int:
+    """Referrals of the victims given, counted as the run counts them (one victim node is
+    an entity's records, or one record linkage has not placed)."""
+    entities, records = _node_keys(victim_nodes, NodeKind.VICTIM)
+    return Referral.objects.filter(
+        Q(person_record__entity_id__in=entities)
+        | Q(person_record_id__in=records, person_record__entity__isnull=True)
+    ).count()
 
 
 def _edges_the_reader_may_see(actor: Actor, network: CandidateNetwork) -> set[frozenset[str]]:
@@ -271,23 +306,55 @@ def network_view(actor: Actor, run: NetworkRun, number: int) -> NetworkView:
 
     Phones, addresses, vehicles, victims and associations that only intelligence the
     reader may not see records are left out, so a handling code C report's contents never
-    reach a network page of an organisation it does not name; the ranking lists only the
-    suspects the reader sees in the network.
+    reach a network page of an organisation it does not name. The suspects are ranked
+    again on the connections shown (``network_rankings_shown``), and the referrals and
+    Pursue activity are those of the victims and suspects shown: the run's stored figures
+    are over the whole graph, so they would reveal what is left out.
     """
     network = network_get(actor, run, number)
     edges = _edges_shown(actor, network)
     shown = {name for edge in edges for name in edge}
     members = [*network.suspects, *network.victims, *network.others]
     nodes = [name for name in members if name in shown]
-    rankings = [rank for rank in network.rankings.all() if rank.suspect in shown]
+    suspects = [name for name in network.suspects if name in shown]
     return NetworkView(
         network=network,
         nodes=nodes,
         edges=edges,
-        rankings=rankings,
-        withheld_edges=len(network.edges) - len(edges),
-        withheld_nodes=len(members) - len(nodes),
+        rankings=network_rankings_shown(network.number, nodes, edges),
+        referral_count=_referral_count([name for name in network.victims if name in shown]),
+        has_pursue_activity=PursueOutcome.objects.filter(
+            suspect_record__in=_suspect_records_of(suspects)
+        ).exists(),
     )
+
+
+def network_rankings_shown(
+    number: int, nodes: list[str], edges: list[tuple[str, str]]
+) -> list[RankShown]:
+    """The suspects of one network ranked on the graph a reader may see (docs/pursue.md,
+    Ranking): the engine's ranking run on the shown nodes and edges alone, so a reader gets
+    the ranking they would get if the intelligence they may not see did not exist."""
+    members = NetworkMembers(
+        number=number,
+        suspects=tuple(name for name in nodes if kind_of(name) == NodeKind.SUSPECT),
+        victims=tuple(name for name in nodes if kind_of(name) == NodeKind.VICTIM),
+        others=tuple(
+            name for name in nodes if kind_of(name) not in (NodeKind.SUSPECT, NodeKind.VICTIM)
+        ),
+        communities=(),
+    )
+    ranks = suspect_ranking(network_graph(edges), [members])
+    return [
+        RankShown(
+            suspect=rank.suspect,
+            position=position,
+            victims_connected=rank.victims_connected,
+            centrality=rank.centrality,
+            degree=rank.degree,
+        )
+        for position, rank in enumerate(ranks, start=1)
+    ]
 
 
 @dataclass(frozen=True)
