@@ -36,6 +36,9 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "accounts:second-factor": EVERYONE,
     "accounts:second-factor-enrol": EVERYONE,
     "accounts:second-factor-reset": frozenset({ADM}),
+    "accounts:recovery-codes": EVERYONE,
+    # The users list, each row linked to the reset: administrators only.
+    "accounts:users": frozenset({ADM}),
     "api:schema": EVERYONE,
     "api:docs": EVERYONE,
     # Casework: first responders refer and see their own; the competent authority decides.

@@ -200,12 +200,14 @@ def test_enrolment_shows_the_key_as_a_qr_code_and_as_text_then_confirms_it() -> 
     device.throttle_reset()
 
     right = client.post(ENROL, {"code": totp_code(device), "next": "/cases/"})
-    assert right.status_code == 302
-    assert right["Location"] == "/cases/"
+    # Confirming shows the recovery codes once, then the user continues to ``next``.
+    assert right.status_code == 200
+    assert "Save your recovery codes" in right.content.decode()
+    assert 'href="/cases/"' in right.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/cases/").status_code == 200
-    [enrolled] = _second_factor_events(AuditEventType.RECORD_CREATED)
+    [enrolled, _codes_issued] = _second_factor_events(AuditEventType.RECORD_CREATED)
     assert enrolled.details["second_factor"] == ENROLLED
     assert enrolled.actor_id == user.pk
     assert enrolled.object_id == str(device.pk)
@@ -473,7 +475,12 @@ def test_an_administrator_resets_a_users_second_factor_and_token() -> None:
     [event] = _second_factor_events(AuditEventType.RECORD_CHANGED)
     assert event.actor_id == administrator.pk
     assert event.object_id == str(user.pk)
-    assert event.details == {"second_factor": RESET, "devices_removed": 1, "tokens_removed": 1}
+    assert event.details == {
+        "second_factor": RESET,
+        "devices_removed": 1,
+        "tokens_removed": 1,
+        "recovery_codes_removed": 0,
+    }
     assert users_session.get(HOME)["Location"] == f"{ENROL}?next=%2F"
 
 

@@ -19,6 +19,8 @@ FACTORY_PASSWORD = "a long demo passphrase"  # tests.accounts.factories.UserFact
 # The headings of the second factor's pages (accounts.views).
 ENTER_CODE = "Enter the 6-digit code from your authenticator app"
 SET_UP_APP = "Set up your authenticator app"
+SAVE_RECOVERY_CODES = "Save your recovery codes"
+SAVED_RECOVERY_CODES = "I have saved my recovery codes"
 
 
 def assert_accessible(page: Page) -> None:
@@ -62,6 +64,11 @@ def enter_second_factor(page: Page, username: str) -> None:
     page.get_by_label(ENTER_CODE).fill(code)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
+    if heading == SET_UP_APP:
+        # Confirming an app shows its recovery codes once; go on as a user who saved them.
+        expect(page.get_by_role("heading", level=1)).to_have_text(SAVE_RECOVERY_CODES)
+        page.get_by_role("button", name=SAVED_RECOVERY_CODES).click()
+        expect(page.get_by_role("heading", level=1)).not_to_have_text(SAVE_RECOVERY_CODES)
 
 
 def _continue(page: Page, after_each_page: Callable[[Page], None]) -> None:

@@ -15,7 +15,13 @@ from msht.accounts.selectors import home_tasks_for
 from msht.accounts.services import DemoUser, demo_users_ensure
 from msht.accounts.views import CODE_WRONG, SIGN_IN_FAILED
 from tests.accounts.factories import DecisionMakerFactory
-from tests.browser.journeys import ENTER_CODE, SET_UP_APP, code_from_secret
+from tests.browser.journeys import (
+    ENTER_CODE,
+    SAVE_RECOVERY_CODES,
+    SAVED_RECOVERY_CODES,
+    SET_UP_APP,
+    code_from_secret,
+)
 
 # The live server commits for real: the test database is flushed after each test (the
 # `reference_data` fixture, under `chromium`, reloads what the demo users need).
@@ -183,6 +189,9 @@ def test_decision_maker_sets_up_an_authenticator_app_at_first_sign_in(
     code = code_from_secret(page.get_by_test_id("totp-secret").inner_text())
     page.get_by_label(ENTER_CODE).fill(code)
     page.get_by_role("button", name="Continue").click()
+    # The recovery codes, shown once, then on to the page asked for.
+    expect(page.get_by_role("heading", level=1)).to_have_text(SAVE_RECOVERY_CODES)
+    page.get_by_role("button", name=SAVED_RECOVERY_CODES).click()
 
     expect(page).to_have_url(f"{live_server.url}/cases/")
     expect(page.get_by_role("heading", level=1)).not_to_have_text(SET_UP_APP)

@@ -133,3 +133,22 @@ class User(AbstractUser):
         super().clean()
         if self.role and self.organisation is None and not self.is_superuser:
             raise ValidationError({"organisation": "Every user with a role has an organisation."})
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code for the second factor (accounts.second_factor).
+
+    Only the SHA-256 of the code is stored: a code is 120 random bits, so a plain hash is
+    enough (ASVS 5.0 V6.5.2); the code itself is shown once, when it is issued.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("user", "code_hash"), name="recovery_code_lookup"),)
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} of user {self.user_id}"

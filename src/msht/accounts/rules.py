@@ -49,6 +49,7 @@ class Action(StrEnum):
     GOVERNANCE_EDIT = "governance.edit"
     ORGANISATION_MANAGE = "organisation.manage"
     USER_MANAGE = "user.manage"
+    USER_LIST_VIEW = "user.list_view"
     SECOND_FACTOR_RESET = "second_factor.reset"
     AUDIT_VIEW = "audit.view"
     DATA_LOAD = "data.load"
@@ -245,6 +246,12 @@ def _may_reset_second_factor(actor: Actor, obj: object | None) -> bool:
     return obj is None or getattr(obj, "pk", None) != actor.pk
 
 
+def _may_list_users(actor: Actor, obj: object | None) -> bool:
+    """Administrators list users, each with a link to reset their second factor: every user,
+    as ``second_factor.reset`` lets any administrator reset any other user's."""
+    return _is_administrator(actor, obj)
+
+
 def _is_analyst(actor: Actor, obj: object | None) -> bool:
     """Statisticians and analysts: pseudonymised data, publications, linkage runs."""
     return _has_role(actor, Role.ANALYST)
@@ -316,6 +323,7 @@ _RULES: dict[Action, Callable[[Actor, object | None], bool]] = {
     Action.GOVERNANCE_EDIT: _is_governance,
     Action.ORGANISATION_MANAGE: _is_administrator,
     Action.USER_MANAGE: _is_administrator,
+    Action.USER_LIST_VIEW: _may_list_users,
     Action.SECOND_FACTOR_RESET: _may_reset_second_factor,
     Action.AUDIT_VIEW: _is_administrator,
     Action.DATA_LOAD: _is_administrator,
@@ -354,6 +362,11 @@ def referrals_visible_to(actor: Actor, referrals: QuerySet[M]) -> QuerySet[M]:
             first_responder_organisation_id=getattr(actor, "organisation_id", None)
         )
     return referrals.none()
+
+
+def users_visible_to(actor: Actor, users: QuerySet[M]) -> QuerySet[M]:
+    """Scope a user queryset to those ``actor`` may list (same rule as USER_LIST_VIEW)."""
+    return users if _may_list_users(actor, None) else users.none()
 
 
 def person_records_visible_to(actor: Actor, records: QuerySet[M]) -> QuerySet[M]:

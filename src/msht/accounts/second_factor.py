@@ -6,16 +6,21 @@ code and sign out (``accounts.middleware.SecondFactorMiddleware``), and an API t
 theirs works only while they have a confirmed device (``accounts.api_authentication``).
 Anyone who has set up an app is asked for a code at every sign-in.
 
-Each enrolment, each code accepted or refused and each reset is an audit event, written in
-the transaction of the change it records.
+Confirming an app issues 10 single-use recovery codes, shown once; the code page takes one
+instead of a code from the app, under the same throttling. Only their SHA-256 is stored.
+
+Each enrolment, each code accepted or refused, each set of recovery codes issued and each reset
+is an audit event, written in the transaction of the change it records.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import math
+import secrets
 from base64 import b32encode
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import django_otp
 import segno
@@ -25,7 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from msht.accounts.models import Role, User
+from msht.accounts.models import RecoveryCode, Role, User
 from msht.accounts.rules import Action, Actor, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
@@ -45,6 +50,15 @@ VERIFIED = "verified"
 WRONG_CODE = "wrong_code"
 THROTTLED = "throttled"
 RESET = "reset"
+RECOVERY_CODES_ISSUED = "recovery_codes_issued"
+RECOVERY_CODE = "recovery_code"
+# Recovery codes: 24 characters of Crockford's base32 (no i, l, o, u), 120 random bits, so a
+# plain SHA-256 stores them (ASVS 5.0 V6.5.2: 112 bits or more); shown in groups of four.
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 24
+RECOVERY_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+# What people mistype for the letters left out (Crockford's base32).
+_RECOVERY_CODE_READINGS = str.maketrans({"i": "1", "l": "1", "o": "0", "-": None, " ": None})
 
 
 class CodeCheck(enum.Enum):
@@ -65,6 +79,8 @@ class CodeResult:
     check: CodeCheck
     failures: int
     wait_seconds: int = 0
+    # The recovery codes issued when an app is confirmed: shown once, never stored.
+    recovery_codes: tuple[str, ...] = ()
 
 
 def second_factor_enforced(user: Actor) -> bool:
@@ -136,6 +152,82 @@ def _check(device: TOTPDevice, code: str) -> CodeCheck:
     return CodeCheck.ACCEPTED if device.verify_token(code) else CodeCheck.WRONG
 
 
+def recovery_code_normalised(code: str) -> str:
+    """A recovery code as typed, without spaces or hyphens, in lower case, with the letters
+    Crockford's base32 leaves out read as the digits they look like."""
+    return code.lower().translate(_RECOVERY_CODE_READINGS)
+
+
+def looks_like_recovery_code(code: str) -> bool:
+    """True when ``code`` has the shape of a recovery code (not whether it is a right one)."""
+    normalised = recovery_code_normalised(code)
+    return len(normalised) == RECOVERY_CODE_LENGTH and all(
+        character in RECOVERY_CODE_ALPHABET for character in normalised
+    )
+
+
+def recovery_code_for_display(code: str) -> str:
+    """A recovery code in groups of four, as it is shown and may be typed."""
+    return "-".join(code[index : index + 4] for index in range(0, len(code), 4))
+
+
+def _recovery_code_hash(code: str) -> str:
+    return hashlib.sha256(recovery_code_normalised(code).encode("ascii")).hexdigest()
+
+
+def _check_recovery_code(user: User, device: TOTPDevice, code: str) -> CodeCheck:
+    """A recovery code, under the app's throttling: a wrong one counts as a wrong code, and
+    while the app is throttled no code of either kind is checked. A right one is spent."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return CodeCheck.THROTTLED
+    spent = RecoveryCode.objects.filter(
+        user=user, code_hash=_recovery_code_hash(code), used_at=None
+    ).update(used_at=timezone.now())
+    if spent:
+        device.throttle_reset()
+        return CodeCheck.ACCEPTED
+    device.throttle_increment()
+    return CodeCheck.WRONG
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many of the user's recovery codes are still unused."""
+    return RecoveryCode.objects.filter(user=user, used_at=None).count()
+
+
+def _recovery_codes_issue(user: User) -> tuple[str, ...]:
+    """Replace the user's recovery codes with new ones (audited); the codes are returned to be
+    shown once and only their hashes are kept."""
+    codes = tuple(
+        "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(RECOVERY_CODE_COUNT)
+    )
+    replaced, _ = RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=_recovery_code_hash(code)) for code in codes
+    )
+    audit_record(
+        user,
+        event_type=AuditEventType.RECORD_CREATED,
+        obj=user,
+        details={
+            "second_factor": RECOVERY_CODES_ISSUED,
+            "codes": len(codes),
+            "codes_replaced": replaced,
+        },
+    )
+    return tuple(recovery_code_for_display(code) for code in codes)
+
+
+def second_factor_recovery_codes_regenerate(user: User) -> tuple[str, ...]:
+    """A new set of recovery codes, the old ones no longer valid (from a verified session:
+    the page is behind the second factor). Raises MshtError without a confirmed app."""
+    with transaction.atomic():
+        _locked_device(user, confirmed=True)
+        return _recovery_codes_issue(user)
+
+
 def _result(device: TOTPDevice, check: CodeCheck) -> CodeResult:
     """The outcome with the device's throttling state after the attempt."""
     device.refresh_from_db()
@@ -146,7 +238,9 @@ def _result(device: TOTPDevice, check: CodeCheck) -> CodeResult:
     return CodeResult(check, device.throttling_failure_count, wait)
 
 
-def _audit_refused(user: User, device: TOTPDevice, result: CodeResult, way_in: str) -> None:
+def _audit_refused(
+    user: User, device: TOTPDevice, result: CodeResult, way_in: str, *, recovery: bool = False
+) -> None:
     """A wrong or throttled code is a failed sign-in (audit: every attempt, never the code)."""
     audit_record(
         None,
@@ -157,6 +251,7 @@ def _audit_refused(user: User, device: TOTPDevice, result: CodeResult, way_in: s
             "failures": result.failures,
             "device": device.pk,
             "way_in": way_in,
+            "kind": RECOVERY_CODE if recovery else "app",
         },
     )
 
@@ -182,12 +277,18 @@ def _locked_device(user: User, *, confirmed: bool) -> TOTPDevice:
 
 
 def _code_entered(request: HttpRequest, user: User, *, confirmed: bool, code: str) -> CodeResult:
-    """Check a code against the user's device; a right one verifies the session."""
+    """Check a code against the user's device, or a recovery code once the device is
+    confirmed; a right one verifies the session. Confirming a device issues recovery codes."""
     with transaction.atomic():
         device = _locked_device(user, confirmed=confirmed)
-        result = _result(device, _check(device, _digits(code)))
+        recovery = confirmed and looks_like_recovery_code(code)
+        if recovery:
+            check = _check_recovery_code(user, device, code)
+        else:
+            check = _check(device, _digits(code))
+        result = _result(device, check)
         if result.check is not CodeCheck.ACCEPTED:
-            _audit_refused(user, device, result, "session")
+            _audit_refused(user, device, result, "session", recovery=recovery)
             return result
         if not confirmed:
             device.confirmed = True
@@ -198,16 +299,15 @@ def _code_entered(request: HttpRequest, user: User, *, confirmed: bool, code: st
                 obj=device,
                 details={"second_factor": ENROLLED, "user": user.get_username()},
             )
-        audit_record(
-            user,
-            event_type=AuditEventType.SIGNED_IN,
-            obj=user,
-            details={
-                "second_factor": VERIFIED,
-                "device": device.pk,
-                "ip": str(request.META.get("REMOTE_ADDR", "")),
-            },
-        )
+            result = replace(result, recovery_codes=_recovery_codes_issue(user))
+        details: dict[str, object] = {
+            "second_factor": RECOVERY_CODE if recovery else VERIFIED,
+            "device": device.pk,
+            "ip": str(request.META.get("REMOTE_ADDR", "")),
+        }
+        if recovery:
+            details["recovery_codes_left"] = recovery_codes_left(user)
+        audit_record(user, event_type=AuditEventType.SIGNED_IN, obj=user, details=details)
         _mark_verified(request, device)
         return result
 
@@ -227,8 +327,9 @@ def second_factor_enrolment_confirm(request: HttpRequest, user: User, *, code: s
 
 
 def second_factor_verify(request: HttpRequest, user: User, *, code: str) -> CodeResult:
-    """Verify this session with a code from the user's confirmed app (django-otp refuses a
-    code used before, and throttles after a wrong one). Audited either way."""
+    """Verify this session with a code from the user's confirmed app or one of their recovery
+    codes (django-otp refuses a code used before, a recovery code is spent once, and wrong
+    codes of either kind throttle both). Audited either way."""
     return _code_entered(request, user, confirmed=True, code=code)
 
 
@@ -247,18 +348,24 @@ def second_factor_reset(actor: Actor, *, user: User) -> int:
     """Remove a user's authenticator apps and API token, so they set up a new app at their
     next sign-in (an administrator, never for themselves: ``second_factor.reset``).
 
-    Returns the number of devices removed. Their open sessions are no longer verified: the
-    device those sessions name is gone.
+    Returns the number of devices removed. Their recovery codes go too. Their open sessions
+    are no longer verified: the device those sessions name is gone.
     """
     require(actor, Action.SECOND_FACTOR_RESET, user)
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         tokens, _ = Token.objects.filter(user=user).delete()
+        codes, _ = RecoveryCode.objects.filter(user=user).delete()
         audit_record(
             actor,
             event_type=AuditEventType.RECORD_CHANGED,
             obj=user,
-            details={"second_factor": RESET, "devices_removed": removed, "tokens_removed": tokens},
+            details={
+                "second_factor": RESET,
+                "devices_removed": removed,
+                "tokens_removed": tokens,
+                "recovery_codes_removed": codes,
+            },
         )
         return int(removed)
 
@@ -268,6 +375,7 @@ def second_factor_device_create(user: User, *, audit_actor: Actor | None = None)
     enrols through the page). Audited as an enrolment."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
         audit_record(
             audit_actor,

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from msht.accounts.models import Role, User
-from msht.accounts.rules import Action, Actor, can
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from msht.accounts.models import Organisation, Role, User
+from msht.accounts.rules import Action, Actor, can, require, users_visible_to
+from msht.audit.models import AuditEventType
+from msht.audit.services import audit_record_many
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,11 @@ _ROLE_TASKS: dict[Role, tuple[HomeLink, ...]] = {
     ),
     Role.ADMINISTRATOR: (
         HomeLink("Organisations", "First responders, competent authorities and units."),
-        HomeLink("Users and roles", "Who may sign in and what they may do."),
+        HomeLink(
+            "Users",
+            "Who may sign in, their role, and whether they have set up a second factor.",
+            "accounts:users",
+        ),
         HomeLink("Ingest an agency export", "Load a source's export file.", "ingest:upload"),
         HomeLink(
             "Quarantined rows",
@@ -173,3 +184,56 @@ def home_tasks_for(actor: Actor) -> tuple[HomeLink, ...]:
     if not can(actor, Action.HOME_VIEW) or not isinstance(actor, User):
         return ()
     return _ROLE_TASKS.get(Role(actor.role), ()) if actor.role in Role.values else ()
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The users list's filters: an organisation's code and words from a name or email."""
+
+    organisation: str = ""
+    search: str = ""
+
+
+def user_list_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations of the users ``actor`` may list, for the filter (USER_LIST_VIEW)."""
+    require(actor, Action.USER_LIST_VIEW)
+    visible = users_visible_to(actor, User.objects.all())
+    return Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("name")
+
+
+def user_list_for_administration(actor: Actor, *, filters: UserFilters) -> QuerySet[User]:
+    """Users ``actor`` may list (USER_LIST_VIEW), filtered, by surname, each annotated with
+    ``has_second_factor`` (a confirmed authenticator app)."""
+    require(actor, Action.USER_LIST_VIEW)
+    users = users_visible_to(actor, User.objects.select_related("organisation"))
+    if filters.organisation:
+        users = users.filter(organisation__code=filters.organisation)
+    for word in filters.search.split():
+        users = users.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(username__icontains=word)
+        )
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return users.annotate(has_second_factor=Exists(confirmed)).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def user_list_read(actor: Actor, users: Sequence[User], *, filters: UserFilters) -> None:
+    """Audit a page of the users list: one ``record.viewed`` per user shown (names, emails
+    and roles are personal data), with the filters that chose them."""
+    require(actor, Action.USER_LIST_VIEW)
+    with transaction.atomic():
+        audit_record_many(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            object_type="accounts.user",
+            object_ids=[str(user.pk) for user in users],
+            details={
+                "page": "users list",
+                "organisation": filters.organisation,
+                "search": filters.search,
+            },
+        )

@@ -15,6 +15,12 @@ urlpatterns = [
         name="second-factor-enrol",
     ),
     path(
+        "second-factor/recovery-codes/",
+        views.RecoveryCodesView.as_view(),
+        name="recovery-codes",
+    ),
+    path("users/", views.UserListView.as_view(), name="users"),
+    path(
         "users/<str:username>/second-factor/reset/",
         views.SecondFactorResetView.as_view(),
         name="second-factor-reset",

@@ -1,4 +1,5 @@
-"""Sign-in, the second factor, sign-out and each role's home page."""
+"""Sign-in, the second factor and its recovery codes, sign-out, each role's home page and
+the administrators' list of users."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -24,17 +26,26 @@ from msht.accounts.second_factor import (
     CodeCheck,
     CodeResult,
     confirmed_device,
+    looks_like_recovery_code,
     qr_code_svg,
+    recovery_codes_left,
     second_factor_enforced,
     second_factor_enrolment_confirm,
     second_factor_enrolment_start,
+    second_factor_recovery_codes_regenerate,
     second_factor_reset,
     second_factor_verify,
     secret_for_display,
     session_verified,
     user_for_second_factor_reset,
 )
-from msht.accounts.selectors import home_tasks_for
+from msht.accounts.selectors import (
+    UserFilters,
+    home_tasks_for,
+    user_list_for_administration,
+    user_list_organisations,
+    user_list_read,
+)
 from msht.accounts.sessions import SIGNED_OUT_REASON, signed_out_message
 
 # GOV.UK error messages: say what to do (design-system.service.gov.uk, 'Error message').
@@ -74,6 +85,10 @@ class SignInForm(AuthenticationForm):
 CODE_MISSING = "Enter the 6-digit code from your authenticator app"
 CODE_FORMAT = "Enter the code as 6 digits, like 123456"
 CODE_WRONG = "The code is not correct or has been used: enter the code your app shows now"
+RECOVERY_CODE_EXAMPLE = "abcd-efgh-jkmn-pqrs-tvwx-yz12"
+CODE_OR_RECOVERY_CODE_FORMAT = (
+    f"{CODE_FORMAT}, or a recovery code as 24 letters and numbers, like {RECOVERY_CODE_EXAMPLE}"
+)
 CODE_THROTTLED = (
     "You entered a wrong code {failures} times in a row. Wait {seconds} seconds, then enter "
     "the code your app shows"
@@ -121,7 +136,12 @@ class HomeView(TemplateView):
         require(self.request.user, Action.HOME_VIEW)
         context = super().get_context_data(**kwargs)
         context["tasks"] = home_tasks_for(self.request.user)
-        context["second_factor_missing"] = confirmed_device(self.request.user) is None
+        missing = confirmed_device(self.request.user) is None
+        context["second_factor_missing"] = missing
+        # Anyone with an app sees how many recovery codes they have left, and where to renew.
+        context["recovery_codes_left"] = (
+            None if missing else recovery_codes_left(_signed_in_user(self.request))
+        )
         return context
 
 
@@ -145,6 +165,23 @@ class CodeForm(forms.Form):
         else:
             message = CODE_WRONG
         self.add_error("code", message)
+
+
+class CodeOrRecoveryCodeForm(CodeForm):
+    """At sign-in: a code from the app, or one of the user's recovery codes."""
+
+    code = forms.CharField(
+        label="Code", max_length=40, strip=True, error_messages={"required": CODE_MISSING}
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if looks_like_recovery_code(code):
+            return code
+        digits = "".join(code.split())
+        if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
+            raise ValidationError(CODE_OR_RECOVERY_CODE_FORMAT)
+        return digits
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -197,7 +234,8 @@ class SecondFactorEnrolView(View):
             second_factor_enrolment_start(user)
             result = second_factor_enrolment_confirm(request, user, code=form.cleaned_data["code"])
             if result.check is CodeCheck.ACCEPTED:
-                return redirect(_next_url(request))
+                # Shown in this answer only: the codes are stored hashed, never in the session.
+                return _recovery_codes_page(request, result.recovery_codes, first_set=True)
             form.add_result_error(result)
         return self._render(request, form)
 
@@ -223,13 +261,13 @@ class SecondFactorVerifyView(View):
         return None
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
-        return self._elsewhere(request) or self._render(request, CodeForm())
+        return self._elsewhere(request) or self._render(request, CodeOrRecoveryCodeForm())
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
         elsewhere = self._elsewhere(request)
         if elsewhere is not None:
             return elsewhere
-        form = CodeForm(request.POST)
+        form = CodeOrRecoveryCodeForm(request.POST)
         if form.is_valid():
             user = _signed_in_user(request)
             result = second_factor_verify(request, user, code=form.cleaned_data["code"])
@@ -260,4 +298,89 @@ class SecondFactorResetView(View):
         subject = self._subject(request, username)
         removed = second_factor_reset(request.user, user=subject)
         context = {"subject": subject, "removed": removed, "done": True}
+        return render(request, self.template_name, context)
+
+
+def _recovery_codes_page(
+    request: HttpRequest, codes: tuple[str, ...], *, first_set: bool
+) -> HttpResponse:
+    """The recovery codes, shown once: this answer is the only place they appear."""
+    context = {"codes": codes, "first_set": first_set, "next": _next_url(request)}
+    return render(request, "accounts/recovery_codes_issued.html", context)
+
+
+class RecoveryCodesView(View):
+    """A user's recovery codes: how many are left, and a new set (the old ones stop working).
+
+    Behind the second factor: only a session that entered a code reaches it.
+    """
+
+    template_name = "accounts/recovery_codes.html"
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        user = _signed_in_user(request)
+        if confirmed_device(user) is None:
+            return redirect("accounts:second-factor-enrol")
+        context = {"codes_left": recovery_codes_left(user)}
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        user = _signed_in_user(request)
+        if confirmed_device(user) is None:
+            return redirect("accounts:second-factor-enrol")
+        codes = second_factor_recovery_codes_regenerate(user)
+        return _recovery_codes_page(request, codes, first_set=False)
+
+
+USERS_PAGE_SIZE = 50
+
+
+class UserFilterForm(forms.Form):
+    """The users list's filters, as a GET form (works without JavaScript)."""
+
+    organisation = forms.ChoiceField(required=False)
+    search = forms.CharField(required=False, max_length=200, strip=True)
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [("", "All organisations"), *organisations]
+
+    def filters(self) -> UserFilters:
+        if not self.is_valid():
+            return UserFilters(search=str(self.data.get("search", ""))[:200].strip())
+        return UserFilters(
+            organisation=self.cleaned_data["organisation"], search=self.cleaned_data["search"]
+        )
+
+
+class UserListView(View):
+    """Administrators' list of users, each linked to the reset of their second factor."""
+
+    template_name = "accounts/users.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        organisations = user_list_organisations(request.user)
+        form = UserFilterForm(
+            request.GET, organisations=[(org.code, org.name) for org in organisations]
+        )
+        filters = form.filters()
+        users = user_list_for_administration(request.user, filters=filters)
+        page = Paginator(users, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+        user_list_read(request.user, shown, filters=filters)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter_form": form,
+            "filters": filters,
+            "users": shown,
+            "page": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "ellipsis": page.paginator.ELLIPSIS,
+            "page_query": query.urlencode(),
+        }
         return render(request, self.template_name, context)
