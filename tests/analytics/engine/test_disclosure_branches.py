@@ -135,9 +135,12 @@ def test_a_programme_the_solver_cannot_solve_stops_the_release(
         attack(system, {q: system.value(q) for q in table if q != lone}, [lone])
 
 
-def test_a_table_with_nothing_left_to_suppress_withholds_every_figure() -> None:
+def test_a_partner_is_a_figure_the_attackers_proof_uses() -> None:
     """Row A is 1 and 12, row B all zeros; the release leaves out A/b and the column total
-    of a. Protecting the 1 takes every figure the release has: none is left recoverable."""
+    of a. The attacker gets the 1 as the grand total less the column total of b less B/a:
+    suppressing the column total of b (the proof's smallest non-zero figure) protects it.
+    (Partners taken from the 1's row and column, the choice before this one, cascaded
+    until every figure of the release was withheld.)"""
     counts = {
         ("g", "A", "a", "Q1"): 1,
         ("g", "A", "b", "Q1"): 12,
@@ -160,10 +163,17 @@ def test_a_table_with_nothing_left_to_suppress_withholds_every_figure() -> None:
 
     pattern = protect(system, wanted, RULES)
 
-    assert pattern == dict.fromkeys(wanted, True)
+    hidden = {quantity for quantity, suppressed in pattern.items() if suppressed}
+    assert hidden == {system.quantity("g", "A", "a", SPAN), system.quantity(ALL, ALL, "b", SPAN)}
+    published = _published(system, pattern)
+    for quantity in hidden:
+        low, high = independent_attack(system, published, quantity)
+        assert high - low > 1e-6, quantity
 
 
-def test_a_lone_suppressed_count_of_people_gets_the_smallest_partner_in_its_row_or_column() -> None:
+def test_a_lone_suppressed_count_of_people_gets_the_smallest_partner_in_its_row_and_column() -> (
+    None
+):
     def people(category: str, column: str) -> Quantity:
         return Quantity("people", "g", category, column, SPAN)
 
@@ -176,10 +186,9 @@ def test_a_lone_suppressed_count_of_people_gets_the_smallest_partner_in_its_row_
     # The referral pattern suppressed A/adult; people are suppressed wherever referrals are.
     pattern = protect_distinct_counts(values, RULES, {people("A", "adult"): True})
 
-    assert {quantity for quantity, hidden in pattern.items() if hidden} == {
-        people("A", "adult"),
-        people("B", "adult"),  # 15: the smallest in A/adult's row (25) and column (15)
-    }
+    # A/adult needs a partner in its row (A/child, 25) and in its column (B/adult, 15); each
+    # of those then needs one in its other line, B/child: in a 2 x 2 table, all four.
+    assert pattern == dict.fromkeys(values, True)
 
 
 def test_a_small_column_total_of_people_is_protected_by_another_column_total() -> None:

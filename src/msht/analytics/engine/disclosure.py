@@ -19,8 +19,11 @@ The rules, in order:
 3. Secondary suppression: an attacker who knows every published figure and that counts
    are never negative solves a linear programme for the lowest and highest value each
    suppressed figure can take (``attack``). While any suppressed figure, of this
-   publication or an earlier one, is pinned to a single value, the smallest published
-   neighbour in its row or column (else anywhere it overlaps) is suppressed too.
+   publication or an earlier one, is pinned to a single value, a partner is suppressed
+   too: a published figure the attacker's proof uses (a non-zero dual value of the
+   programme that pins it), since suppressing any other figure leaves the proof standing.
+   The partners of one round are chosen together: a figure used by several proofs first,
+   then the same cell over an overlapping period, then the smallest (``_partners``).
 4. Optional rounding of every published count to the nearest ``round_to`` (after the
    pattern is fixed; the suppression is computed on the exact counts).
 
@@ -31,7 +34,7 @@ Suppressed figures are written ``[c]``; ``[x]`` marks a figure not available and
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -308,14 +311,22 @@ def _movable_zeros(
     }
 
 
-def _pinned(programme: _Programme, objective: np.ndarray, true_value: float) -> bool:
-    """Two exact programmes: is the figure's lowest value also its highest?"""
+def _pinned(programme: _Programme, objective: np.ndarray, true_value: float) -> set[int] | None:
+    """Two exact programmes: is the figure's lowest value also its highest? If so, the
+    equations (rows of the programme) the attacker's proof of each bound uses."""
     # A figure that is truly 0 already sits at its lowest value: one programme suffices.
-    low = true_value if true_value == 0 else _optimum(objective, programme.matrix, programme.right)
+    rows: set[int] = set()
+    if true_value == 0:
+        low = true_value
+    else:
+        low, used = _solve(objective, programme.matrix, programme.right)
+        rows |= used
     if abs(low - true_value) > TOLERANCE:
-        return False
-    high = -_optimum(-objective, programme.matrix, programme.right)
-    return high - low <= TOLERANCE
+        return None
+    least_negated, used = _solve(-objective, programme.matrix, programme.right)
+    if -least_negated - low > TOLERANCE:
+        return None
+    return rows | used
 
 
 def recovered_figures(
@@ -330,9 +341,21 @@ def recovered_figures(
     suppressed figure another value than the truth proves that figure safe; only the
     figures left get exact programmes.
     """
+    return sorted(_recoveries(system, published, suppressed, universe))
+
+
+def _recoveries(
+    system: CountSystem,
+    published: Mapping[Quantity, int],
+    suppressed: Iterable[Quantity],
+    universe: Iterable[Quantity] = (),
+) -> dict[Quantity, set[Quantity]]:
+    """Each suppressed figure an attacker pins, with the published figures the attacker's
+    proof uses (those with a non-zero dual value in either exact programme): suppressing
+    one of them breaks that proof, suppressing anything else leaves it standing."""
     targets = list(suppressed)
     if not targets:
-        return []
+        return {}
     # The unknowns of every figure in ``universe`` too, so that successive checks of one
     # release all reason about the same cells.
     programme = _programme(system, published, targets, universe)
@@ -341,11 +364,13 @@ def recovered_figures(
         truth[position] = system.counts.get(cell, 0)
     objectives = {target: programme.objective(system, target) for target in targets}
     undecided = _screen(programme, objectives, truth)
-    return [
-        target
-        for target in sorted(undecided)
-        if _pinned(programme, objectives[target], float(objectives[target] @ truth))
-    ]
+    figures = list(published)
+    recovered = {}
+    for target in sorted(undecided):
+        rows = _pinned(programme, objectives[target], float(objectives[target] @ truth))
+        if rows is not None:
+            recovered[target] = {figures[row] for row in rows if row < len(figures)}
+    return recovered
 
 
 def _point(objective: np.ndarray, programme: _Programme, ceiling: float) -> np.ndarray | None:
@@ -373,6 +398,18 @@ def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix | None:
 
 
 def _optimum(objective: np.ndarray, matrix: csr_matrix | None, right: list[float]) -> float:
+    return _solve(objective, matrix, right)[0]
+
+
+# A dual value smaller than this is the solver's rounding, not a use of the equation.
+_DUAL_TOLERANCE = 1e-9
+
+
+def _solve(
+    objective: np.ndarray, matrix: csr_matrix | None, right: list[float]
+) -> tuple[float, set[int]]:
+    """The least value of ``objective`` over the non-negative solutions, and the equations
+    its proof uses (non-zero dual values)."""
     result = linprog(
         objective,
         A_eq=matrix,
@@ -381,82 +418,59 @@ def _optimum(objective: np.ndarray, matrix: csr_matrix | None, right: list[float
         method="highs",
     )
     if result.status == 3:  # unbounded: the figure could be any size
-        return -math.inf
+        return -math.inf, set()
     if result.status != 0:
         raise ArithmeticError(f"disclosure audit could not solve its programme: {result.message}")
-    return float(result.fun)
+    duals = result.eqlin.marginals if matrix is not None else np.zeros(0)
+    return float(result.fun), {int(row) for row in np.flatnonzero(np.abs(duals) > _DUAL_TOLERANCE)}
 
 
-def _neighbours(quantity: Quantity, candidates: Iterable[Quantity]) -> list[Quantity]:
-    """Published figures in the same row or column of the same table (family and span)."""
-    same_table = [
-        other
-        for other in candidates
-        if other.span == quantity.span and other.family == quantity.family and other != quantity
-    ]
-    if quantity.category == ALL:
-        return [other for other in same_table if other.category == ALL]
-    if quantity.column == ALL:
-        return [other for other in same_table if other.column == ALL]
-    return [
-        other
-        for other in same_table
-        if other.is_interior
-        and (other.category == quantity.category or other.column == quantity.column)
-    ]
+def _same_cell_elsewhere(quantity: Quantity, other: Quantity) -> bool:
+    """The same cell of the same table over a period that shares quarters with it."""
+    return (
+        (other.family, other.category, other.column)
+        == (quantity.family, quantity.category, quantity.column)
+        and other.span != quantity.span
+        and bool(set(other.span) & set(quantity.span))
+    )
 
 
-def _overlapping(
-    system: CountSystem, quantity: Quantity, candidates: Iterable[Quantity]
-) -> list[Quantity]:
-    cells = set(system.terms(quantity))
-    return [
-        other
-        for other in candidates
-        if other != quantity
-        and (
-            cells & set(system.terms(other))
-            or (other.category == quantity.category and other.family == quantity.family)
-        )
-    ]
-
-
-def _protected_locally(quantity: Quantity, suppressed: set[Quantity]) -> bool:
-    """True when the figure's row and column in its own table already hold another
-    suppressed figure: what recovers it must then be another table or period."""
-    mates = _neighbours(quantity, suppressed)
-    if not quantity.is_interior:
-        return bool(mates)
-    same_row = any(other.category == quantity.category for other in mates)
-    same_column = any(other.column == quantity.column for other in mates)
-    return same_row and same_column
-
-
-def _partner(
+def _partners(
     system: CountSystem,
-    quantity: Quantity,
+    recoveries: Mapping[Quantity, set[Quantity]],
     open_to_suppress: set[Quantity],
-    suppressed: set[Quantity],
-) -> Quantity | None:
-    """The figure to suppress next to protect ``quantity``: the smallest non-zero published
-    neighbour in its row or column, unless those already hold a suppressed figure; else
-    the smallest figure sharing cells with it (a grand total last); else the smallest left."""
+) -> set[Quantity]:
+    """The figures to suppress next so that every pinned figure loses its attacker's proof.
 
-    def cost(other: Quantity) -> tuple[bool, bool, int, Quantity]:
+    Each partner is a figure that some proof uses: suppressing any other figure would leave
+    the proof standing. Chosen greedily, a grand total last and a zero late; then the
+    figure in the most proofs (one partner often protects several figures at once); then
+    the same cell over an overlapping period (what differencing periods needs); then the
+    smallest.
+    """
+    choices = {target: used & open_to_suppress for target, used in recoveries.items()}
+
+    def cost(other: Quantity, uses: int) -> tuple[bool, bool, int, bool, int, Quantity]:
         value = system.value(other)
         grand_total = other.category == ALL and other.column == ALL
-        return (grand_total, value == 0, value, other)
+        elsewhere = any(
+            _same_cell_elsewhere(target, other) for target, pool in choices.items() if other in pool
+        )
+        return (grand_total, value == 0, -uses, not elsewhere, value, other)
 
-    pools = [
-        _overlapping(system, quantity, open_to_suppress),
-        list(open_to_suppress),
-    ]
-    if not _protected_locally(quantity, suppressed):
-        pools.insert(0, _neighbours(quantity, open_to_suppress))
-    for pool in pools:
-        if pool:
-            return min(pool, key=cost)
-    return None
+    added: set[Quantity] = set()
+    while choices:
+        uses = Counter(other for pool in choices.values() for other in pool)
+        if not uses:
+            # Unreachable: a proof that uses no figure open to suppress uses only figures
+            # earlier publications gave away, so its figure is in `known` and never a
+            # target (_known_already). Should the solver's rounding ever disagree, stop
+            # the release rather than loop for ever or publish a recoverable figure.
+            raise ArithmeticError(UNPROTECTABLE.format(figures=sorted(choices)))  # pragma: no cover
+        partner = min(uses, key=lambda other: cost(other, uses[other]))
+        added.add(partner)
+        choices = {target: pool for target, pool in choices.items() if partner not in pool}
+    return added
 
 
 def _disclosive_zero_rows(
@@ -522,33 +536,53 @@ def protect(
             for quantity in (*wanted, *known)
             if quantity not in suppressed or quantity in known
         }
-        recovered = recovered_figures(system, published, pending, universe)
-        if not recovered:
+        recoveries = _recoveries(system, published, pending, universe)
+        if not recoveries:
             break
-        # One partner per recovered figure whose row and column gained nothing this round
-        # (a suppression usually protects both figures of a pair at once).
-        added: set[Quantity] = set()
-        for target in recovered:
-            if added and set(_neighbours(target, added)):
-                continue
-            open_to_suppress = {
-                quantity
-                for quantity in wanted
-                if quantity not in suppressed and quantity not in fixed and quantity not in known
-            }
-            partner = _partner(system, target, open_to_suppress, suppressed)
-            if partner is None:
-                break
-            suppressed.add(partner)
-            added.add(partner)
-        if not added:
-            # Unreachable: nothing was left open to suppress, so this round published only
-            # figures of `known`, and whatever those pin is in `known` already
-            # (_known_already). Should the solver's rounding ever disagree, stop the release
-            # rather than loop for ever or publish a figure that can be recovered.
-            raise ArithmeticError(UNPROTECTABLE.format(figures=recovered))  # pragma: no cover
-        pending = sorted({*recovered, *added} - known)
+        open_to_suppress = {
+            quantity
+            for quantity in wanted
+            if quantity not in suppressed and quantity not in fixed and quantity not in known
+        }
+        added = _partners(system, recoveries, open_to_suppress)
+        suppressed |= added
+        pending = sorted({*recoveries, *added} - known)
     return {quantity: quantity in suppressed for quantity in wanted}
+
+
+def _lines(quantity: Quantity, figures: Iterable[Quantity]) -> list[list[Quantity]]:
+    """The other figures of each line through ``quantity`` in its tables: its row with the
+    row's total, its column with the column's total (in every table of its period, for a
+    column total), and for a total the line of totals it sits in."""
+    same_span = [other for other in figures if other.span == quantity.span and other != quantity]
+    lines: list[list[Quantity]] = []
+    if quantity.category != ALL:
+        # Its row, the row's total included (a row total's row is its interior cells).
+        lines.append(
+            [
+                other
+                for other in same_span
+                if (other.family, other.category) == (quantity.family, quantity.category)
+            ]
+        )
+    families = (
+        {other.family for other in same_span if other.family != ALL}
+        if quantity.family == ALL
+        else {quantity.family}
+    )
+    for family in sorted(families):
+        # Its column in each table: the column's cells and the column's total.
+        lines.append(
+            [
+                other
+                for other in same_span
+                if other.column == quantity.column and other.family in (family, ALL)
+            ]
+        )
+    if quantity.family == ALL:
+        # A column total or the grand total: the totals row.
+        lines.append([other for other in same_span if other.family == ALL])
+    return [line for line in lines if line]
 
 
 def protect_distinct_counts(
@@ -556,10 +590,13 @@ def protect_distinct_counts(
     rules: DisclosureRules,
     mirror: Mapping[Quantity, bool],
 ) -> dict[Quantity, bool]:
-    """Suppression for counts of distinct people, which do not add up across rows or
-    periods (one person can be in two rows), so no exact linear attack applies: primary
+    """Suppression for counts of distinct people, which do not add up exactly across rows
+    or periods (one person can be in two rows), so no exact linear attack applies: primary
     suppression, every figure whose referral count is suppressed (people never exceed
-    referrals), and no suppressed figure left without another in its row or column."""
+    referrals), and no suppressed figure left alone in any line through it (its row, its
+    column, with their totals): people nearly add up, so a figure alone in its row would be
+    its row's total less the row's other figures, give or take the few people counted in
+    two columns of the row."""
     suppressed = {
         quantity
         for quantity, value in values.items()
@@ -569,13 +606,12 @@ def protect_distinct_counts(
     while changed:
         changed = False
         for quantity in sorted(suppressed):
-            line = [other for other in _neighbours(quantity, values) if other not in suppressed]
-            alone = not any(
-                other in suppressed for other in _neighbours(quantity, values) if other != quantity
-            )
-            if alone and line:
+            for line in _lines(quantity, values):
+                shown = [other for other in line if other not in suppressed]
+                if len(shown) < len(line):  # another suppressed figure protects it there
+                    continue
                 suppressed.add(
-                    min(line, key=lambda other: (values[other] == 0, values[other], other))
+                    min(shown, key=lambda other: (values[other] == 0, values[other], other))
                 )
                 changed = True
     return {quantity: quantity in suppressed for quantity in values}
