@@ -16,6 +16,7 @@ from msht.synth.engine import generate_world
 
 WORLD_REFERRALS = 1_500
 WORLD_SEED = 11
+DASHBOARD_QUARTERS = 2
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ def analytics_world(
         try:
             load_reference_data()
             world_load(None, directory=world)
-            analytics_refresh(None, out=store)
+            # The dashboard pages' tests read the latest two quarters (2024Q4 and 2024Q3):
+            # protecting every quarter's dashboards would take minutes.
+            analytics_refresh(None, out=store, dashboard_quarters=DASHBOARD_QUARTERS)
             assign_entities_from_truth(world)
-            analytics_refresh(None, out=truth_linked_store)
+            analytics_refresh(None, out=truth_linked_store, dashboards=False)
         finally:
             # The snapshots are all the tests read: empty the store at once so that no
             # other test of the session sees the world.
@@ -120,7 +123,7 @@ def linked_analytics_world(
             world_load(None, directory=world)
             # Fewer random pairs for u than production: the same accuracy on a small world.
             linkage_run(None, kind="persons", plan=TrainingPlan(max_pairs_for_u=1e6))
-            analytics_refresh(None, out=store)
+            analytics_refresh(None, out=store, dashboards=False)
         finally:
             call_command("flush", interactive=False, verbosity=0)
     return LinkedAnalyticsWorld(world=world, store=store)
@@ -162,4 +165,26 @@ def scaled_analytics_store(
     """The analytics world's snapshot, thirty times over (``scale_store``)."""
     destination = tmp_path_factory.mktemp("scaled") / "scaled.duckdb"
     scale_store(analytics_world.store, destination, SCALE_COPIES)
+    protect_scaled_dashboards(destination)
     return destination
+
+
+SCALED_DASHBOARD_QUARTER = "2024Q3"
+
+
+def protect_scaled_dashboards(store: Path) -> None:
+    """The national dashboard of SCALED_DASHBOARD_QUARTER, protected into the scaled store
+    as a refresh would (its pages read nothing else)."""
+    import duckdb
+
+    from msht.analytics.engine.dashboard_store import store_dashboards
+    from msht.analytics.engine.disclosure import DisclosureRules
+    from msht.analytics.engine.periods import Quarter
+    from msht.analytics.store import dashboard_threshold
+
+    with duckdb.connect(str(store)) as connection:
+        store_dashboards(
+            connection,
+            rules=DisclosureRules(threshold=dashboard_threshold()),
+            plan=[(Quarter.parse(SCALED_DASHBOARD_QUARTER), None)],
+        )

@@ -1,11 +1,13 @@
 """Reads of the analytics app: dashboards from the analytics store, and publications.
 
-Every read goes through accounts.rules. Dashboards read the pseudonymised store only
-(never a person's record), so they leave no record-level audit event.
+Every read goes through accounts.rules. Dashboards read the figures protected when the
+pseudonymised store was refreshed (never a person's record, and never computed in the
+request), so they leave no record-level audit event.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -14,23 +16,31 @@ from msht.accounts.models import Organisation
 from msht.accounts.rules import Action, Actor, can, require
 from msht.analytics.engine.dashboard import (
     Dashboard,
-    DashboardFigures,
     DashboardFilters,
     available_quarters,
-    dashboard_view,
     exploitation_types,
-    protect_dashboard,
 )
-from msht.analytics.engine.disclosure import DisclosureRules
+from msht.analytics.engine.dashboard_store import read_dashboard, stored_refresh
 from msht.analytics.engine.periods import Quarter
 from msht.analytics.models import Publication
-from msht.analytics.store import default_store_path, open_store
-from msht.core import policy
+from msht.analytics.store import dashboard_threshold, open_store
+from msht.core.errors import ConfigurationError
 
-# Protecting every view of a dashboard at once takes linear programmes: the figures of the
-# latest few dashboards are kept, per store file as it was when read.
-_PROTECTED: dict[tuple[object, ...], DashboardFigures] = {}
-_PROTECTED_KEPT = 16
+DASHBOARD_MISSING = (
+    "The figures of this dashboard for {quarter} were not computed when the analytics store "
+    "was refreshed (on {refreshed}). They are computed, with their disclosure control, only "
+    "when the store is refreshed, for the latest quarters ('msht analytics refresh "
+    "--dashboard-quarters N' for more); earlier quarters are in the published statistics."
+)
+
+
+class DashboardMissingError(ConfigurationError):
+    """The store holds no protected figures for the dashboard asked for."""
+
+    def __init__(self, filters: DashboardFilters, refreshed: dt.datetime | None) -> None:
+        when = "time not recorded" if refreshed is None else f"{refreshed:%d %B %Y at %H:%M %Z}"
+        super().__init__(DASHBOARD_MISSING.format(quarter=filters.quarter.label, refreshed=when))
+        self.filters = filters
 
 
 @dataclass(frozen=True)
@@ -52,22 +62,13 @@ def dashboard_choices(actor: Actor) -> DashboardChoices:
 
 
 def _protected_view(filters: DashboardFilters) -> Dashboard:
-    """One view of a dashboard, protected with all its other views (engine.dashboard)."""
-    store = default_store_path()
-    rules = DisclosureRules(threshold=int(policy.DISCLOSURE_MINIMUM_COUNT.default))
+    """One view of a dashboard as protected, with all its other views, when the store was
+    refreshed (engine.dashboard_store); DashboardMissingError when it was not."""
     with open_store() as connection:
-        state = store.stat()
-        key: tuple[object, ...] = (str(store), state.st_mtime_ns, state.st_size)
-        key += (str(filters.quarter), filters.organisation, rules.threshold)
-        figures = _PROTECTED.get(key)
-        if figures is None:
-            figures = protect_dashboard(
-                connection, filters.quarter, organisation=filters.organisation, rules=rules
-            )
-            while len(_PROTECTED) >= _PROTECTED_KEPT:
-                _PROTECTED.pop(next(iter(_PROTECTED)))
-            _PROTECTED[key] = figures
-    return dashboard_view(figures, filters)
+        dashboard = read_dashboard(connection, filters, threshold=dashboard_threshold())
+        if dashboard is None:
+            raise DashboardMissingError(filters, stored_refresh(connection))
+    return dashboard
 
 
 def statistics_dashboard(actor: Actor, *, filters: DashboardFilters) -> Dashboard:

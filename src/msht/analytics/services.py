@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import shutil
 import tempfile
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import duckdb
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +23,11 @@ from django.utils import timezone
 
 from msht.accounts.models import User
 from msht.accounts.rules import Action, Actor, require
+from msht.analytics.engine.dashboard_store import (
+    StoredDashboards,
+    dashboard_plan,
+    store_dashboards,
+)
 from msht.analytics.engine.disclosure import DisclosureRules, Quantity
 from msht.analytics.engine.files import write_csv, write_notes_csv, write_ods
 from msht.analytics.engine.layout import (
@@ -38,7 +47,14 @@ from msht.analytics.engine.tables import compute_release
 from msht.analytics.extract import database_vendor
 from msht.analytics.models import Publication
 from msht.analytics.sources import extract_store
-from msht.analytics.store import default_store_path, open_store
+from msht.analytics.store import (
+    dashboard_threshold,
+    default_store_path,
+    open_store,
+    put_in_place,
+    remove_staging,
+    staging_path,
+)
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record
 from msht.core import policy
@@ -57,35 +73,80 @@ def pseudonym_key() -> bytes:
     return derive_key(str(settings.SECRET_KEY))
 
 
+@dataclass(frozen=True)
+class RefreshSummary(SnapshotSummary):
+    """What a refresh wrote: the snapshot's rows, and the dashboards protected from it."""
+
+    dashboards: StoredDashboards | None = None
+    snapshot_seconds: float = 0.0
+    dashboard_seconds: float = 0.0
+
+
 def analytics_refresh(
     actor: Actor | None,
     *,
     out: Path | None = None,
     progress: object | None = None,
-) -> SnapshotSummary:
+    dashboards: bool = True,
+    dashboard_quarters: int | None = None,
+    dashboard_progress: Callable[[int, int], None] | None = None,
+) -> RefreshSummary:
     """Snapshot the operational store into the pseudonymised analytics store (ARCHITECTURE.md,
-    'The flow of data'); the command line (actor None) runs as the operator.
+    'The flow of data'), with every dashboard's figures protected from that snapshot by
+    the publication's disclosure control (policy disclosure_minimum_count); the command
+    line (actor None) runs as the operator.
+
+    The new store is built and its dashboards computed beside the old one, then renamed
+    over it, so pages read either the old snapshot's figures or the new one's.
 
     Args:
         actor: who refreshes; must be allowed ANALYTICS_REFRESH unless None.
         out: the DuckDB file to write (default VAR_DIR/analytics.duckdb).
-        progress: a callable told the name of each step.
+        progress: a callable told the name of each step of the snapshot.
+        dashboards: compute the dashboards' figures (pages say they are missing without).
+        dashboard_quarters: only for the latest this many quarters (default every quarter).
+        dashboard_progress: told (dashboards done, dashboards in all) after each one.
 
     Returns:
-        The rows written per table and the share of referrals whose person is linked.
+        The rows written per table, the share of referrals whose person is linked, the
+        dashboards stored and the seconds each part took.
     """
     if actor is not None:
         require(actor, Action.ANALYTICS_REFRESH)
     destination = out or default_store_path()
     refreshed_at = timezone.now()
-    raw = extract_store()
-    summary = build_snapshot(
-        raw,
-        key=pseudonym_key(),
-        destination=destination,
-        source=database_vendor(),
-        refreshed_at=refreshed_at,
-        progress=progress if callable(progress) else None,
+    staging = staging_path(destination)
+    try:
+        started = time.perf_counter()
+        snapshot = build_snapshot(
+            extract_store(),
+            key=pseudonym_key(),
+            destination=staging,
+            source=database_vendor(),
+            refreshed_at=refreshed_at,
+            progress=progress if callable(progress) else None,
+        )
+        snapshot_seconds = time.perf_counter() - started
+        stored = None
+        if dashboards:
+            with duckdb.connect(str(staging)) as connection:
+                stored = store_dashboards(
+                    connection,
+                    rules=DisclosureRules(threshold=dashboard_threshold()),
+                    plan=dashboard_plan(connection, latest_quarters=dashboard_quarters),
+                    progress=dashboard_progress,
+                )
+        dashboard_seconds = time.perf_counter() - started - snapshot_seconds
+        put_in_place(staging, destination)
+    finally:
+        remove_staging(staging)
+    summary = RefreshSummary(
+        path=destination,
+        rows=snapshot.rows,
+        linked_share=snapshot.linked_share,
+        dashboards=stored,
+        snapshot_seconds=snapshot_seconds,
+        dashboard_seconds=dashboard_seconds,
     )
     with transaction.atomic():
         audit_record(
@@ -97,6 +158,7 @@ def analytics_refresh(
                 "rows": summary.rows,
                 "linked_share": round(summary.linked_share, 6),
                 "refreshed_at": refreshed_at.isoformat(),
+                "dashboards": None if stored is None else dataclasses.asdict(stored),
             },
         )
     return summary

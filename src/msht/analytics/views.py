@@ -82,20 +82,38 @@ def _no_store(request: HttpRequest, error: ConfigurationError) -> HttpResponse:
     return render(request, "analytics/no_store.html", {"reason": str(error)})
 
 
+def _missing(
+    request: HttpRequest,
+    error: selectors.DashboardMissingError,
+    form: DashboardFilterForm,
+    heading: str,
+) -> HttpResponse:
+    """The dashboard's page saying its figures were not computed at refresh (never computing
+    them in the request), with the filters to choose another quarter."""
+    context = {"reason": str(error), "filters": error.filters, "form": form, "heading": heading}
+    return render(request, "analytics/dashboard_missing.html", context)
+
+
 class NationalDashboardView(View):
     """The national picture: trends and breakdowns, filtered by period, nation and type."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         require(request.user, Action.STATISTICS_VIEW)
+        heading = "National picture"
         try:
             form, filters = _filters(request)
+        except ConfigurationError as error:
+            return _no_store(request, error)
+        try:
             dashboard = selectors.statistics_dashboard(request.user, filters=filters)
+        except selectors.DashboardMissingError as missing:
+            return _missing(request, missing, form, heading)
         except ConfigurationError as error:
             return _no_store(request, error)
         context = {
             "form": form,
             "dashboard": dashboard,
-            "heading": "National picture",
+            "heading": heading,
             "can_publish": can(request.user, Action.STATISTICS_PUBLISH),
             "hidden_figure": estimation_run_latest(request.user),
             **_charts(dashboard),
@@ -125,17 +143,23 @@ class OrganisationDashboardView(View):
             organisation = selectors.organisation_get(request.user, code=code)
         except Organisation.DoesNotExist as missing:
             raise Http404("No such organisation") from missing
+        heading = f"Referrals made by {organisation.name}"
         try:
             form, filters = _filters(request)
+        except ConfigurationError as error:
+            return _no_store(request, error)
+        try:
             dashboard = selectors.organisation_dashboard(
                 request.user, organisation=organisation, filters=filters
             )
+        except selectors.DashboardMissingError as missing:
+            return _missing(request, missing, form, heading)
         except ConfigurationError as error:
             return _no_store(request, error)
         context = {
             "form": form,
             "dashboard": dashboard,
-            "heading": f"Referrals made by {organisation.name}",
+            "heading": heading,
             "organisation": organisation,
             **_charts(dashboard),
         }

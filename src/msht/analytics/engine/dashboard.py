@@ -369,6 +369,15 @@ def protect_dashboard(
         for category in referrals.families[family]
         if category not in rows
     }
+    # A slot's referrals are all in its own row of the nation and exploitation type
+    # breakdowns (the slot is their classification): its other rows are known zeros.
+    quarter_key = str(quarter)
+    for nation, kind in slots[quarter_key]:
+        slot = (_slot(quarter_key, nation, kind),)
+        for family, own in (("nation", nation), ("exploitation_type", kind)):
+            for category in referrals.families[family]:
+                if category != own:
+                    known_zeros[Quantity(referrals.name, family, category, ALL, slot)] = False
     figures.pattern = protect(referrals, wanted, rules, known_zeros)
     figures.decisions_pattern = protect(decisions, [figures.decided(view) for view in views], rules)
     people = _people_counts(connection, parameters, views)
