@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+import networkx as nx
 from django.db.models import Count, Q, QuerySet
 
 from msht.accounts.models import Directorate, Organisation
@@ -21,9 +22,7 @@ from msht.accounts.rules import (
 )
 from msht.core.errors import PermissionDeniedError
 from msht.intelligence.engine.networks import (
-    CandidateNetwork as NetworkMembers,
-)
-from msht.intelligence.engine.networks import (
+    WEAK_KINDS,
     NodeKind,
     kind_of,
     network_graph,
@@ -33,6 +32,9 @@ from msht.intelligence.engine.networks import (
     normalise_phone,
     normalise_vehicle,
     suspect_ranking,
+)
+from msht.intelligence.engine.networks import (
+    CandidateNetwork as NetworkMembers,
 )
 from msht.intelligence.models import (
     CandidateNetwork,
@@ -174,11 +176,6 @@ def network_run_latest(actor: Actor) -> NetworkRun | None:
     return NetworkRun.objects.first()
 
 
-def network_list(actor: Actor, run: NetworkRun) -> QuerySet[CandidateNetwork]:
-    require(actor, Action.SUSPECT_VIEW)
-    return run.networks.all()
-
-
 def network_missed_opportunities(
     actor: Actor | None, run: NetworkRun, *, minimum_referrals: int
 ) -> list[MissedOpportunity]:
@@ -189,13 +186,7 @@ def network_missed_opportunities(
     missed = run.networks.filter(
         has_pursue_activity=False, referral_count__gte=minimum_referrals
     ).order_by("-referral_count", "number")
-    labels = dict(Directorate.choices)
-    directorate_of = {
-        code: labels[directorate]
-        for code, directorate in Organisation.objects.exclude(directorate="").values_list(
-            "code", "directorate"
-        )
-    }
+    directorate_of = _directorate_by_organisation()
     return [
         MissedOpportunity(
             network,
@@ -207,6 +198,207 @@ def network_missed_opportunities(
         )
         for network in missed
     ]
+
+
+@dataclass(frozen=True)
+class NetworkShown:
+    """One entry of the networks list as one reader may see it (docs/pursue.md, Candidate
+    networks): a connected part of a stored network on the connections the reader may see,
+    numbered among that reader's parts only. Nothing on it is worked out from intelligence
+    the reader may not see, so it is what a build without that intelligence would show."""
+
+    number: int
+    suspects: tuple[str, ...]
+    victims: tuple[str, ...]
+    others: tuple[str, ...]
+    referral_count: int
+    has_pursue_activity: bool
+    organisations_met: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MissedOpportunityShown:
+    network: NetworkShown
+    directorates: tuple[str, ...]
+
+
+def _connections_recorded_for_everyone() -> set[frozenset[str]]:
+    """Connections made by suspect records and the referrals linked to them, which every
+    investigator may see (docs/pursue.md, Sharing)."""
+    seen: set[frozenset[str]] = set()
+    suspects = SuspectRecord.objects.values_list(
+        "id", "entity_id", "phone_numbers", "addresses", "vehicles"
+    )
+    for record_id, entity_id, phones, addresses, vehicles in suspects.iterator(CHUNK):
+        suspect = _suspect(record_id, entity_id)
+        seen.update(frozenset((suspect, thing)) for thing in _things(phones, addresses, vehicles))
+    links = SuspectRecord.linked_referrals.through.objects.values_list(
+        "suspectrecord_id",
+        "suspectrecord__entity_id",
+        "referral__person_record_id",
+        "referral__person_record__entity_id",
+    )
+    for suspect_id, suspect_entity, person_id, person_entity in links.iterator(CHUNK):
+        seen.add(
+            frozenset((_suspect(suspect_id, suspect_entity), _victim(person_id, person_entity)))
+        )
+    return seen
+
+
+def _connections_the_reader_may_see(actor: Actor) -> set[frozenset[str]]:
+    """Every connection a source the reader may see makes: suspect records, their
+    referrals, and the reports ``intelligence_visible_to`` lets the reader read (everything
+    one report names is connected, as in ``network_edges``)."""
+    seen = _connections_recorded_for_everyone()
+    visible = intelligence_visible_to(actor, IntelligenceReport.objects.all()).values("pk")
+    # Read as plain rows, not model instances with prefetches: a reader may see thousands.
+    named: dict[int, list[str]] = {}
+    suspects = IntelligenceReport.suspects.through.objects.filter(
+        intelligencereport_id__in=visible
+    ).values_list("intelligencereport_id", "suspectrecord_id", "suspectrecord__entity_id")
+    for report_id, record_id, entity_id in suspects.iterator(CHUNK):
+        named.setdefault(report_id, []).append(_suspect(record_id, entity_id))
+    persons = IntelligenceReport.persons.through.objects.filter(
+        intelligencereport_id__in=visible
+    ).values_list("intelligencereport_id", "personrecord_id", "personrecord__entity_id")
+    for report_id, record_id, entity_id in persons.iterator(CHUNK):
+        named.setdefault(report_id, []).append(_victim(record_id, entity_id))
+    reports = IntelligenceReport.objects.filter(pk__in=visible).values_list(
+        "pk", "phone_numbers", "addresses", "vehicles", "organisations_named"
+    )
+    for report_id, phones, addresses, vehicles, organisations in reports.iterator(CHUNK):
+        nodes = named.get(report_id, []) + _things(phones, addresses, vehicles)
+        nodes += [
+            node(NodeKind.ORGANISATION, normalise_organisation(str(name)))
+            for name in organisations
+            if str(name).strip()
+        ]
+        seen.update(frozenset(pair) for pair in combinations(nodes, 2))
+    return seen
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One connected part of a stored network on the connections a reader may see."""
+
+    members: frozenset[str]  # joined by strong evidence: suspects, victims, phones...
+    weak: frozenset[str]  # the organisations its members are connected to
+    source: int  # the stored network's number: never shown, as it would reveal a join
+
+
+def _parts_shown(edges: list[list[str]], allowed: set[frozenset[str]], source: int) -> list[_Part]:
+    """The connected parts of one stored network on the connections allowed, found as the
+    engine finds networks: joined by strong evidence only, holding a suspect, each with
+    the weak nodes (organisations) it touches."""
+    strong = nx.Graph()
+    weak_edges: list[tuple[str, str]] = []
+    for first, second in edges:
+        if frozenset((first, second)) not in allowed:
+            continue
+        first_weak, second_weak = kind_of(first) in WEAK_KINDS, kind_of(second) in WEAK_KINDS
+        if not (first_weak or second_weak):
+            strong.add_edge(first, second)
+        elif first_weak != second_weak:
+            weak_edges.append((second, first) if first_weak else (first, second))
+    parts = []
+    for members in nx.connected_components(strong):
+        if not any(kind_of(name) == NodeKind.SUSPECT for name in members):
+            continue
+        weak = frozenset(organisation for name, organisation in weak_edges if name in members)
+        parts.append(_Part(frozenset(members), weak, source))
+    return parts
+
+
+def _numbered_parts(run: NetworkRun, allowed: set[frozenset[str]]) -> list[_Part]:
+    """Every part of every stored network on the connections allowed, in the order
+    ``msht networks`` numbers networks (largest first, then by smallest member): part
+    ``n`` is the reader's network ``n``."""
+    stored = run.networks.values_list("number", "edges").iterator(CHUNK)
+    parts = [part for number, edges in stored for part in _parts_shown(edges, allowed, number)]
+    parts.sort(key=lambda part: (-len(part.members), min(part.members)))
+    return parts
+
+
+def _of_kind(names: frozenset[str], kind: NodeKind) -> tuple[str, ...]:
+    return tuple(sorted(name for name in names if kind_of(name) == kind))
+
+
+def network_list_shown(actor: Actor, run: NetworkRun) -> list[NetworkShown]:
+    """The run's networks as ``actor`` may see them (docs/pursue.md, Candidate networks).
+
+    Each stored network keeps the connections the reader may see and splits into the
+    connected parts that remain; the parts are numbered among the reader's own, largest
+    first (as ``msht networks`` numbers them), so neither a join nor a network that only
+    hidden intelligence makes leaves a trace. Referrals, Pursue activity and the
+    organisations that met a part are those of its own victims and suspects.
+    """
+    require(actor, Action.SUSPECT_VIEW)
+    parts = _numbered_parts(run, _connections_the_reader_may_see(actor))
+    facts = (referral_count_by_person(), suspects_with_pursue_activity(), organisations_by_node())
+    return [_network_shown(number, part, *facts) for number, part in enumerate(parts, start=1)]
+
+
+def _network_shown(
+    number: int,
+    part: _Part,
+    referrals: dict[str, int],
+    pursued: set[str],
+    met: dict[str, set[str]],
+) -> NetworkShown:
+    """A part as a list entry: its referrals, Pursue activity and the organisations that
+    met it are those of its own victims and suspects, as ``msht networks`` counts them."""
+    suspects = _of_kind(part.members, NodeKind.SUSPECT)
+    victims = _of_kind(part.members, NodeKind.VICTIM)
+    return NetworkShown(
+        number=number,
+        suspects=suspects,
+        victims=victims,
+        others=tuple(sorted((part.members | part.weak) - set(suspects) - set(victims))),
+        referral_count=sum(referrals.get(victim, 0) for victim in victims),
+        has_pursue_activity=any(suspect in pursued for suspect in suspects),
+        organisations_met=tuple(
+            sorted({code for name in part.members for code in met.get(name, ())})
+        ),
+    )
+
+
+def network_missed_opportunities_shown(
+    actor: Actor, networks: list[NetworkShown], *, minimum_referrals: int
+) -> list[MissedOpportunityShown]:
+    """Of the networks a reader sees (``network_list_shown``), those whose victims were
+    referred ``minimum_referrals`` times or more and against whose suspects nothing has
+    been recorded, with the directorates that met them (docs/pursue.md)."""
+    require(actor, Action.SUSPECT_VIEW)
+    missed = sorted(
+        (
+            network
+            for network in networks
+            if not network.has_pursue_activity and network.referral_count >= minimum_referrals
+        ),
+        key=lambda network: (-network.referral_count, network.number),
+    )
+    directorate_of = _directorate_by_organisation()
+    return [
+        MissedOpportunityShown(
+            network,
+            tuple(
+                sorted(
+                    {directorate_of[c] for c in network.organisations_met if c in directorate_of}
+                )
+            ),
+        )
+        for network in missed
+    ]
+
+
+def _directorate_by_organisation() -> dict[str, str]:
+    labels = dict(Directorate.choices)
+    return {
+        code: labels[directorate]
+        for code, directorate in Organisation.objects.exclude(directorate="").values_list(
+            "code", "directorate"
+        )
+    }
 
 
 def suspect_ranking_list(actor: Actor | None, run: NetworkRun) -> QuerySet[SuspectRanking]:
@@ -275,56 +467,51 @@ def _referral_count(victim_nodes: list[str]) -> int:
     ).count()
 
 
-def _edges_the_reader_may_see(actor: Actor, network: CandidateNetwork) -> set[frozenset[str]]:
-    """Every connection among the network's members that a source the reader may see makes.
-
-    Suspect records and the referrals linked to them are for every investigator; reports
-    count when ``intelligence_visible_to`` lets the reader see them. A report that connects
-    to this network names one of its suspects or names no suspect at all.
-    """
-    seen: set[frozenset[str]] = set()
-    records = _suspect_records_of(list(network.suspects))
-    for record in records.prefetch_related("linked_referrals__person_record"):
-        suspect = _suspect(record.pk, record.entity_id)
-        for thing in _things(record.phone_numbers, record.addresses, record.vehicles):
-            seen.add(frozenset((suspect, thing)))
-        for referral in record.linked_referrals.all():
-            person = referral.person_record
-            seen.add(frozenset((suspect, _victim(person.pk, person.entity_id))))
-    connected = IntelligenceReport.objects.filter(
-        Q(pk__in=IntelligenceReport.objects.filter(suspects__in=records).values("pk"))
-        | Q(suspects__isnull=True)
-    )
-    visible = intelligence_visible_to(actor, connected).prefetch_related("suspects", "persons")
-    for report in visible.iterator(CHUNK):
-        seen.update(frozenset(pair) for pair in combinations(_report_nodes(report), 2))
-    return seen
-
-
 def network_view(actor: Actor, run: NetworkRun, number: int) -> NetworkView:
-    """One network of the run as ``actor`` may see it (DoesNotExist for an unknown number).
+    """One network as ``actor`` may see it, by the number the reader's list gives it
+    (``network_list_shown``; DoesNotExist for a number the reader has not got).
 
     Phones, addresses, vehicles, victims and associations that only intelligence the
     reader may not see records are left out, so a handling code C report's contents never
-    reach a network page of an organisation it does not name. The suspects are ranked
-    again on the connections shown (``network_rankings_shown``), and the referrals and
-    Pursue activity are those of the victims and suspects shown: the run's stored figures
-    are over the whole graph, so they would reveal what is left out.
+    reach a network page of an organisation it does not name, and a stored network that
+    only such a report joins is two networks, each with its own page. The suspects are
+    ranked again on the connections shown (``network_rankings_shown``), and the referrals
+    and Pursue activity are those of the victims and suspects shown: the run's stored
+    figures are over the whole graph, so they would reveal what is left out.
+    ``NetworkView.network`` is the network as this reader numbers it, not a stored row.
     """
-    network = network_get(actor, run, number)
-    edges = _edges_shown(actor, network)
-    shown = {name for edge in edges for name in edge}
-    members = [*network.suspects, *network.victims, *network.others]
-    nodes = [name for name in members if name in shown]
-    suspects = [name for name in network.suspects if name in shown]
+    require(actor, Action.SUSPECT_VIEW)
+    allowed = _connections_the_reader_may_see(actor)
+    parts = _numbered_parts(run, allowed)
+    if not 1 <= number <= len(parts):
+        raise CandidateNetwork.DoesNotExist(number)
+    part = parts[number - 1]
+    kept = part.members | part.weak
+    stored = network_get(actor, run, part.source)
+    edges: list[tuple[str, str]] = [
+        (first, second)
+        for first, second in stored.edges
+        if first in kept and second in kept and frozenset((first, second)) in allowed
+    ]
+    suspects = _of_kind(part.members, NodeKind.SUSPECT)
+    victims = _of_kind(part.members, NodeKind.VICTIM)
+    others = tuple(sorted(kept - set(suspects) - set(victims)))
+    nodes = [*suspects, *victims, *others]
     return NetworkView(
-        network=network,
+        network=CandidateNetwork(
+            run=run,
+            number=number,
+            suspects=list(suspects),
+            victims=list(victims),
+            others=list(others),
+            edges=[list(edge) for edge in edges],
+        ),
         nodes=nodes,
         edges=edges,
-        rankings=network_rankings_shown(network.number, nodes, edges),
-        referral_count=_referral_count([name for name in network.victims if name in shown]),
+        rankings=network_rankings_shown(number, nodes, edges),
+        referral_count=_referral_count(list(victims)),
         has_pursue_activity=PursueOutcome.objects.filter(
-            suspect_record__in=_suspect_records_of(suspects)
+            suspect_record__in=_suspect_records_of(list(suspects))
         ).exists(),
     )
 
@@ -366,7 +553,7 @@ class SuspectProfile:
     intelligence: list[IntelligenceReport]
     outcomes: list[PursueOutcome]
     victims_connected: list[str]
-    networks: list[CandidateNetwork]
+    networks: list[NetworkShown]
 
 
 def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
@@ -391,22 +578,31 @@ def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
     outcomes = PursueOutcome.objects.filter(suspect_record__in=chosen).select_related("agency")
     node_key = f"suspect:{key}"
     latest = NetworkRun.objects.first()
-    networks = (
-        [n for n in latest.networks.all() if node_key in n.suspects] if latest is not None else []
-    )
-    victims = sorted(
-        {
-            victim
-            for network in networks
-            for victim in _adjacent_victims(_edges_shown(actor, network), node_key)
-        }
-    )
+    networks: list[NetworkShown] = []
+    victims: set[str] = set()
+    if latest is not None and any(
+        node_key in suspects for suspects in latest.networks.values_list("suspects", flat=True)
+    ):
+        allowed = _connections_the_reader_may_see(actor)
+        # Numbered as the reader's list numbers them, so the links lead to the same pages.
+        parts = _numbered_parts(latest, allowed)
+        facts = (
+            referral_count_by_person(),
+            suspects_with_pursue_activity(),
+            organisations_by_node(),
+        )
+        for number, part in enumerate(parts, start=1):
+            if node_key in part.members:
+                networks.append(_network_shown(number, part, *facts))
+                stored = latest.networks.get(number=part.source)
+                edges = [(a, b) for a, b in stored.edges if frozenset((a, b)) in allowed]
+                victims.update(_adjacent_victims(edges, node_key))
     return SuspectProfile(
         key=key,
         records=chosen,
         intelligence=list(visible.distinct().order_by("-received_on")),
         outcomes=list(outcomes),
-        victims_connected=victims,
+        victims_connected=sorted(victims),
         networks=networks,
     )
 
@@ -417,11 +613,6 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _edges_shown(actor: Actor, network: CandidateNetwork) -> list[tuple[str, str]]:
-    allowed = _edges_the_reader_may_see(actor, network)
-    return [(a, b) for a, b in network.edges if frozenset((a, b)) in allowed]
 
 
 def _adjacent_victims(edges: list[tuple[str, str]], suspect: str) -> list[str]:

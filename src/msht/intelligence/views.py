@@ -31,18 +31,19 @@ def _latest_run(request: HttpRequest) -> NetworkRun:
 
 
 class NetworkListView(View):
-    """The latest build: its largest networks and the missed opportunities."""
+    """The latest build as the reader may see it: its largest networks and the missed
+    opportunities, worked out on the connections the reader may see."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         run = selectors.network_run_latest(request.user)
+        networks = selectors.network_list_shown(request.user, run) if run else []
         context = {
             "run": run,
-            "networks": selectors.network_list(request.user, run)[:NETWORKS_SHOWN] if run else [],
-            "missed": selectors.network_missed_opportunities(
-                request.user, run, minimum_referrals=MISSED_OPPORTUNITY_REFERRALS
-            )
-            if run
-            else [],
+            "network_count": len(networks),
+            "networks": networks[:NETWORKS_SHOWN],
+            "missed": selectors.network_missed_opportunities_shown(
+                request.user, networks, minimum_referrals=MISSED_OPPORTUNITY_REFERRALS
+            ),
             "minimum_referrals": MISSED_OPPORTUNITY_REFERRALS,
             "outcome_counts": selectors.pursue_outcome_counts(request.user),
         }
