@@ -9,6 +9,9 @@ span of quarters (an interior cell, a row total, a column total or the grand tot
 Because the system knows how every figure is made of quarterly cells, a table of the
 year to date, the quarter, the year ending and earlier publications all constrain the
 same unknowns: suppression is checked against all of them at once (differencing).
+A family may also be *nested* in another (``Nesting``): police force areas split the
+nations, so the areas of Wales add up to Wales in every column and quarter, which anyone
+with the reference data knows; the attacker's programmes include those sums too.
 
 The rules, in order:
 
@@ -98,6 +101,22 @@ class Quantity:
 Cell = tuple[str, str, str, str]  # (family, category, column, quarter)
 
 
+@dataclass(frozen=True)
+class Nesting:
+    """Family ``inner`` splits family ``outer`` further, as police force areas split nations.
+
+    ``parents`` maps inner categories to the outer category holding them, for the outer
+    categories that are exactly the sum of their inner ones: every member of an inner
+    category listed belongs to its parent, and every member of a parent belongs to one
+    of the inner categories listed with it. Anyone who knows the reference data knows
+    these sums, so the attacker's programmes include them.
+    """
+
+    inner: str
+    outer: str
+    parents: Mapping[str, str]
+
+
 @dataclass
 class CountSystem:
     """The quarterly counts of one population, split by several families (see module doc)."""
@@ -106,6 +125,7 @@ class CountSystem:
     columns: tuple[str, ...]
     families: dict[str, tuple[str, ...]]
     counts: dict[Cell, int] = field(default_factory=dict)
+    nestings: tuple[Nesting, ...] = ()
 
     def terms(self, quantity: Quantity) -> list[Cell]:
         """The quarterly cells ``quantity`` adds up."""
@@ -157,8 +177,11 @@ def _unknowns(system: CountSystem, quantities: Iterable[Quantity]) -> dict[Cell,
     return index
 
 
-def _structure_rows(index: Mapping[Cell, int]) -> list[dict[int, float]]:
-    """Each family's categories add up to the population in each column and quarter."""
+def _structure_rows(
+    index: Mapping[Cell, int], nestings: Iterable[Nesting] = ()
+) -> list[dict[int, float]]:
+    """Each family's categories add up to the population in each column and quarter, and
+    each nested family's categories add up to their parent in the outer family."""
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for (family, _category, column, quarter), position in index.items():
         if family != ALL:
@@ -170,13 +193,23 @@ def _structure_rows(index: Mapping[Cell, int]) -> list[dict[int, float]]:
         row = dict.fromkeys(positions, 1.0)
         row[index[(ALL, ALL, column, quarter)]] = -1.0
         rows.append(row)
+    for nesting in nestings:
+        for family, column, quarter in list(groups):
+            if family != nesting.outer or (nesting.inner, column, quarter) not in groups:
+                continue
+            sums: dict[str, dict[int, float]] = defaultdict(dict)
+            for inner, parent in nesting.parents.items():
+                sums[parent][index[(nesting.inner, inner, column, quarter)]] = 1.0
+            for parent, row in sorted(sums.items()):
+                row[index[(nesting.outer, parent, column, quarter)]] = -1.0
+                rows.append(row)
     return rows
 
 
 @dataclass
 class _Programme:
     """The attacker's linear system: one unknown per quarterly cell, one equation per
-    published figure and per family's column totals."""
+    published figure, per family's column totals and per nested family's parents."""
 
     index: dict[Cell, int]
     matrix: csr_matrix | None
@@ -210,7 +243,7 @@ def _programme(
     for quantity, value in published.items():
         rows.append({index[cell]: 1.0 for cell in system.terms(quantity)})
         right.append(float(value))
-    for row in _structure_rows(index):
+    for row in _structure_rows(index, system.nestings):
         rows.append(row)
         right.append(0.0)
     return _Programme(index, _sparse(rows, len(index)), right)

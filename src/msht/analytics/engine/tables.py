@@ -24,11 +24,14 @@ from msht.analytics.engine.dimensions import (
     Dimension,
     Population,
 )
-from msht.analytics.engine.disclosure import ALL, CountSystem, Quantity
+from msht.analytics.engine.disclosure import ALL, CountSystem, Nesting, Quantity
 from msht.analytics.engine.periods import Period, Quarter, publication_periods, quarter_series
 
 PEOPLE = "people"
 TOTAL_LABEL = "Total"
+# Tables whose rows split another table's rows of the same population (inner -> outer):
+# every police force area lies in one nation, so the areas of Wales add up to Wales.
+NESTED = {"police_force_area": "nation"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,36 @@ def _categories(connection: duckdb.DuckDBPyConnection, dimension: Dimension) -> 
     return tuple(dict.fromkeys([*dimension.fixed_codes, *found]))
 
 
+def _nestings(
+    connection: duckdb.DuckDBPyConnection, population: Population, dimensions: list[Dimension]
+) -> tuple[Nesting, ...]:
+    """How the rows of each nested table (``NESTED``) lie in its outer table's rows, read
+    from the records themselves: an outer row is the sum of the inner rows met with it
+    when none of those inner rows is met with another outer row (a police force area's
+    records all carry its nation; overseas only and not recorded are the same rows in both
+    tables)."""
+    keys = {dimension.key for dimension in dimensions}
+    nestings = []
+    for inner, outer in NESTED.items():
+        if inner not in keys or outer not in keys:
+            continue
+        sql = (
+            f"SELECT DISTINCT _row_{inner}, _row_{outer} "  # noqa: S608 - fixed SQL
+            f"FROM {_work_table(population)}"
+        )
+        pairs = [(str(row[0]), str(row[1])) for row in _rows(connection, sql, [])]
+        outers: dict[str, set[str]] = defaultdict(set)
+        for inner_row, outer_row in pairs:
+            outers[inner_row].add(outer_row)
+        parents = {
+            inner_row: outer_row
+            for inner_row, outer_row in pairs
+            if all(len(outers[other]) == 1 for other, parent in pairs if parent == outer_row)
+        }
+        nestings.append(Nesting(inner, outer, parents))
+    return tuple(nestings)
+
+
 def _system(
     connection: duckdb.DuckDBPyConnection,
     population: Population,
@@ -155,6 +188,7 @@ def _system(
         population.key,
         population.column_codes,
         {dimension.key: categories[dimension.key] for dimension in dimensions},
+        nestings=_nestings(connection, population, dimensions),
     )
     rows = [f"_row_{dimension.key}" for dimension in dimensions]
     sets = ", ".join(["(_column, _quarter)", *(f"({row}, _column, _quarter)" for row in rows)])
