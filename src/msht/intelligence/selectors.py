@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -188,14 +188,7 @@ def network_missed_opportunities(
     ).order_by("-referral_count", "number")
     directorate_of = _directorate_by_organisation()
     return [
-        MissedOpportunity(
-            network,
-            tuple(
-                sorted(
-                    {directorate_of[c] for c in network.organisations_met if c in directorate_of}
-                )
-            ),
-        )
+        MissedOpportunity(network, _directorates_met(network.organisations_met, directorate_of))
         for network in missed
     ]
 
@@ -380,15 +373,17 @@ def network_missed_opportunities_shown(
     directorate_of = _directorate_by_organisation()
     return [
         MissedOpportunityShown(
-            network,
-            tuple(
-                sorted(
-                    {directorate_of[c] for c in network.organisations_met if c in directorate_of}
-                )
-            ),
+            network, _directorates_met(network.organisations_met, directorate_of)
         )
         for network in missed
     ]
+
+
+def _directorates_met(
+    organisations_met: Iterable[str], directorate_of: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The directorates among the organisations a network met, in order."""
+    return tuple(sorted({directorate_of[c] for c in organisations_met if c in directorate_of}))
 
 
 def _directorate_by_organisation() -> dict[str, str]:
