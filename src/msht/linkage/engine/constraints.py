@@ -155,9 +155,9 @@ def separate_conflicts(
     for name, table in registered.items():
         connection.register(name, table)
     try:
-        conflicts: pa.Table = connection.execute(
+        conflicts: pa.Table = connection.sql(
             _CONFLICTS_SQL,
-            {
+            params={
                 "identifiers_count": identifiers_differ_between_people,
                 "threshold": float(threshold),
             },
