@@ -219,6 +219,8 @@ def link(
     local.register("scored_pairs", scored)
     decided = _ordered_decisions(decisions)
     local.register("decisions", decided)
+    # The trained model, once: it says whether identifiers tell people apart, and is saved.
+    saved = linker.misc.save_model_to_json()
     with _timed(timings, "cluster", progress):
         edges = local.sql(_EDGES_SQL).to_arrow_table()
         clustered = cluster_pairwise_predictions_at_threshold(
@@ -237,9 +239,7 @@ def link(
             edges=edges,
             decisions=decided,
             threshold=thresholds.upper,
-            identifiers_differ_between_people=identifiers_tell_people_apart(
-                linker.misc.save_model_to_json()
-            ),
+            identifiers_differ_between_people=identifiers_tell_people_apart(saved),
         )
     review: pa.Table = local.sql(
         _REVIEW_SQL, params=[float(thresholds.lower), float(thresholds.upper)]
@@ -258,7 +258,6 @@ def link(
         "clusters_split_by_conflicts": split,
     }
     local.close()
-    saved = linker.misc.save_model_to_json()
     return LinkageResult(
         clusters=clusters, review_pairs=review, model=saved, counts=counts, timings=timings
     )
