@@ -60,6 +60,10 @@ from msht.audit.services import audit_record
 from msht.core import policy
 from msht.core.errors import ValidationError
 
+# Dashboards a scheduled refresh protects: every quarter of every organisation took 279 s
+# more per refresh on 5,000 referrals (32 quarters, 88 organisations); dashboards serve the
+# recent quarters, publications the rest.
+DEFAULT_DASHBOARD_QUARTERS = 8
 RELEASE_STYLESHEET = "statistics-release.css"
 STYLESHEET_DIRECTORY = Path(__file__).resolve().parent.parent / "static" / "msht"
 RECIPIENT_MISSING = "Say who the statistics are for (the recipient)"
