@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from msht.accounts.models import Role
+from msht.core import detached
+from msht.ingest import queued
 from msht.ingest.models import IngestedRecord, QuarantinedRow, QuarantineStatus
 from msht.quality.services import quality_measure
 from tests.accounts.factories import UserFactory
@@ -58,3 +61,27 @@ def test_an_administrator_ingests_and_corrects_and_an_analyst_reads_quality(
     reader.get_by_role("link", name="Police force export").click()
     expect(reader.get_by_test_id("history")).to_be_visible()
     assert_accessible(reader)
+
+
+def test_a_queued_batch_says_it_is_being_ingested_in_the_background(
+    open_as: Callable[..., Page],
+    live_server: object,
+    tmp_path: Path,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.VAR_DIR = tmp_path / "var"
+    monkeypatch.setattr(detached, "start_detached", lambda command, *, log: 1)
+    administrator = UserFactory.create(role=Role.ADMINISTRATOR)
+    export = write_police(tmp_path / "force.csv", [police_row(1)])
+    batch = queued.batch_queue(
+        administrator, source_code="police", path=export, file_name="force.csv"
+    )
+
+    page = open_as(administrator.username)
+    page.goto(f"{live_server}/ingest/batches/{batch.pk}/")
+    expect(page.get_by_test_id("batch-state")).to_have_text(
+        "Queued: to be ingested in the background"
+    )
+    expect(page.get_by_test_id("batch-in-progress")).to_contain_text("Refresh this page")
+    assert_accessible(page)

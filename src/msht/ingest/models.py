@@ -26,6 +26,7 @@ class Source(models.Model):
 
 
 class BatchState(models.TextChoices):
+    QUEUED = "queued", "Queued: to be ingested in the background"
     RUNNING = "running", "Running (or stopped before it finished)"
     COMPLETE = "complete", "Complete"
     REJECTED = "rejected", "Rejected: the file could not be read"

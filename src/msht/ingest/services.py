@@ -140,9 +140,20 @@ def _reject(
 
 
 def _open_batch(
-    actor: Actor | None, *, source: Source, mapping: SourceMapping, path: Path, file_name: str
+    actor: Actor | None,
+    *,
+    source: Source,
+    mapping: SourceMapping,
+    path: Path,
+    file_name: str,
+    queued: Batch | None,
 ) -> Batch:
-    """A batch row, committed at once; a run stopped before the end is picked up again."""
+    """A batch row, committed at once; a run stopped before the end is picked up again,
+    and a batch queued from the upload page (``queued``) is the one this run fills."""
+    if queued is not None:
+        Batch.objects.filter(pk=queued.pk).update(state=BatchState.RUNNING)
+        queued.refresh_from_db()
+        return queued
     sha, size = file_digest(path)
     unfinished = Batch.objects.filter(
         source=source, file_sha256=sha, state=BatchState.RUNNING
@@ -170,6 +181,7 @@ def batch_ingest(
     progress: ProgressCallback | None = None,
     lock_timeout: float | None = None,
     waiting: Waiting | None = None,
+    queued: Batch | None = None,
 ) -> IngestResult:
     """Ingest one export of ``source_code``: every row loaded, updated, unchanged or quarantined.
 
@@ -183,6 +195,7 @@ def batch_ingest(
         lock_timeout: seconds to wait while another process ingests into the same source
             (None: as long as it takes; 0: not at all).
         waiting: called once with the reason when it has to wait.
+        queued: the batch the upload page queued for this file (``msht.ingest.queued``).
 
     Returns:
         The batch, complete or rejected, and its counts.
@@ -207,6 +220,7 @@ def batch_ingest(
             file_name=file_name,
             file_format=file_format,
             progress=progress,
+            queued=queued,
         )
 
 
@@ -218,12 +232,15 @@ def _ingest_locked(
     file_name: str,
     file_format: str,
     progress: ProgressCallback | None,
+    queued: Batch | None,
 ) -> IngestResult:
     """The ingest itself, run while this process holds the source's lock."""
     with transaction.atomic():
         source = source_ensure(mapping)
     name = file_name or path.name
-    batch = _open_batch(actor, source=source, mapping=mapping, path=path, file_name=name)
+    batch = _open_batch(
+        actor, source=source, mapping=mapping, path=path, file_name=name, queued=queued
+    )
     try:
         kind = file_format_of(Path(name), file_format)
         reader = open_export(path, mapping, kind)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views import View
 
 from msht.core.errors import ValidationError
-from msht.ingest import selectors, services
+from msht.ingest import queued, selectors, services
 from msht.ingest.forms import CorrectionForm, UploadForm
 from msht.ingest.models import Batch, QuarantinedRow, QuarantineStatus
 
@@ -22,7 +22,8 @@ RECENT = 20
 
 
 class BatchUploadView(View):
-    """An administrator uploads an export; it is ingested at once and its batch shown."""
+    """An administrator uploads an export; a small one is ingested at once, a large one
+    queued (``msht.ingest.queued``), and its batch shown."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._page(request, UploadForm())
@@ -38,6 +39,14 @@ class BatchUploadView(View):
             for chunk in upload.chunks():
                 handle.write(chunk)
             handle.flush()
+            if queued.is_large(Path(handle.name), upload.name):
+                batch = queued.batch_queue(
+                    request.user,
+                    source_code=form.cleaned_data["source"],
+                    path=Path(handle.name),
+                    file_name=upload.name,
+                )
+                return HttpResponseRedirect(reverse("ingest:batch", args=[batch.pk]))
             try:
                 result = services.batch_ingest(
                     request.user,
