@@ -53,6 +53,14 @@ def _upload(client: Client, tmp_path: Path, rows: int) -> Any:
     return client.post(reverse("ingest:upload"), {"source": "police", "file": upload})
 
 
+def _queued_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int) -> Batch:
+    """A batch an administrator's upload of ``rows`` rows queued (every upload is large)."""
+    monkeypatch.setattr(queued, "QUEUE_FROM_ROWS", 1)
+    client, _ = _administrator()
+    _upload(client, tmp_path, rows=rows)
+    return Batch.objects.get()
+
+
 def test_a_large_upload_is_queued_then_ingested_by_the_command_as_its_uploader(
     started: Started,
     tmp_path: Path,
@@ -132,10 +140,7 @@ def test_a_batch_whose_process_cannot_start_is_rejected_with_the_reason(
 def test_a_batch_stopped_half_way_is_completed_by_running_the_command_again(
     started: Started, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queued, "QUEUE_FROM_ROWS", 1)
-    client, _ = _administrator()
-    _upload(client, tmp_path, rows=2)
-    batch = Batch.objects.get()
+    batch = _queued_batch(tmp_path, monkeypatch, rows=2)
     Batch.objects.filter(pk=batch.pk).update(state=BatchState.RUNNING)
     call_command("ingest-queued", str(batch.pk), stdout=io.StringIO())
     batch.refresh_from_db()
@@ -155,11 +160,9 @@ def test_the_command_refuses_a_batch_that_is_not_waiting(started: Started, tmp_p
 def test_an_uploader_who_may_no_longer_ingest_gets_nothing_ingested(
     started: Started, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queued, "QUEUE_FROM_ROWS", 1)
-    client, user = _administrator()
-    _upload(client, tmp_path, rows=2)
-    batch = Batch.objects.get()
-    User.objects.filter(pk=user.pk).update(role=Role.ANALYST)
+    batch = _queued_batch(tmp_path, monkeypatch, rows=2)
+    assert batch.started_by is not None
+    User.objects.filter(pk=batch.started_by.pk).update(role=Role.ANALYST)
     with pytest.raises(CommandError, match="may no longer ingest exports"):
         call_command("ingest-queued", str(batch.pk), stdout=io.StringIO())
     batch.refresh_from_db()
@@ -171,10 +174,7 @@ def test_an_uploader_who_may_no_longer_ingest_gets_nothing_ingested(
 def test_a_queued_file_that_has_gone_is_reported(
     started: Started, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queued, "QUEUE_FROM_ROWS", 1)
-    client, _ = _administrator()
-    _upload(client, tmp_path, rows=1)
-    batch = Batch.objects.get()
+    batch = _queued_batch(tmp_path, monkeypatch, rows=1)
     queued.spool_path(batch).unlink()
     with pytest.raises(CommandError, match="no longer in the spool folder"):
         call_command("ingest-queued", str(batch.pk), stdout=io.StringIO())
