@@ -14,7 +14,7 @@ from django.urls import reverse
 from msht.accounts.models import Directorate, OrganisationType, Role, User
 from msht.audit.models import AuditEvent
 from msht.intelligence.models import HandlingCode, IntelligenceReport, SuspectRecord
-from msht.intelligence.selectors import (
+from msht.intelligence.networks import (
     NetworkShown,
     network_list_shown,
     network_missed_opportunities_shown,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from msht.accounts.models import OrganisationType, Role, User
 from msht.intelligence.models import HandlingCode, IntelligenceReport, SuspectRecord
-from msht.intelligence.selectors import network_run_latest, network_view
+from msht.intelligence.networks import network_run_latest, network_view
 from msht.intelligence.services import network_run
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.intelligence.factories import (

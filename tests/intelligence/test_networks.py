@@ -13,7 +13,7 @@ from msht.accounts.models import Directorate, OrganisationType, Role
 from msht.audit.models import AuditEvent, AuditEventType
 from msht.core.errors import PermissionDeniedError
 from msht.intelligence.models import CandidateNetwork, NetworkRun, SuspectEntity, SuspectRecord
-from msht.intelligence.selectors import network_missed_opportunities
+from msht.intelligence.networks import network_missed_opportunities
 from msht.intelligence.services import network_run
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.intelligence.factories import (

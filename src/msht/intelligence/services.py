@@ -15,7 +15,7 @@ from msht.accounts.rules import Action, Actor, require
 from msht.audit.models import AuditEventType
 from msht.audit.services import audit_record, audit_record_many
 from msht.core.errors import ValidationError
-from msht.intelligence import selectors
+from msht.intelligence import networks, selectors
 from msht.intelligence.engine import networks as engine
 from msht.intelligence.models import (
     CandidateNetwork,
@@ -48,13 +48,13 @@ def network_run(actor: Actor | None) -> NetworkBuild:
     if actor is not None:
         require(actor, Action.SUSPECT_VIEW)
     started = time.perf_counter()
-    graph = engine.network_graph(selectors.network_edges())
+    graph = engine.network_graph(networks.network_edges())
     found = engine.candidate_networks(graph)
     ranking = engine.suspect_ranking(graph, found)
-    referrals = selectors.referral_count_by_person()
-    met = selectors.organisations_by_node()
-    pursued = selectors.suspects_with_pursue_activity()
-    targets = selectors.suspect_node_targets()
+    referrals = networks.referral_count_by_person()
+    met = networks.organisations_by_node()
+    pursued = networks.suspects_with_pursue_activity()
+    targets = networks.suspect_node_targets()
     with transaction.atomic():
         run = NetworkRun.objects.create(
             counts={

@@ -9,7 +9,7 @@ from django.views import View
 
 from msht.accounts.rules import Action, can, require
 from msht.core.errors import ValidationError
-from msht.intelligence import selectors, services
+from msht.intelligence import networks, selectors, services
 from msht.intelligence.forms import IntelligenceForm, PursueOutcomeForm
 from msht.intelligence.models import (
     CandidateNetwork,
@@ -24,7 +24,7 @@ REPORTS_SHOWN = 50
 
 
 def _latest_run(request: HttpRequest) -> NetworkRun:
-    run = selectors.network_run_latest(request.user)
+    run = networks.network_run_latest(request.user)
     if run is None:
         raise Http404("No network has been built yet: run msht networks.")
     return run
@@ -35,14 +35,14 @@ class NetworkListView(View):
     opportunities, worked out on the connections the reader may see."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        run = selectors.network_run_latest(request.user)
-        networks = selectors.network_list_shown(request.user, run) if run else []
+        run = networks.network_run_latest(request.user)
+        shown = networks.network_list_shown(request.user, run) if run else []
         context = {
             "run": run,
-            "network_count": len(networks),
-            "networks": networks[:NETWORKS_SHOWN],
-            "missed": selectors.network_missed_opportunities_shown(
-                request.user, networks, minimum_referrals=MISSED_OPPORTUNITY_REFERRALS
+            "network_count": len(shown),
+            "networks": shown[:NETWORKS_SHOWN],
+            "missed": networks.network_missed_opportunities_shown(
+                request.user, shown, minimum_referrals=MISSED_OPPORTUNITY_REFERRALS
             ),
             "minimum_referrals": MISSED_OPPORTUNITY_REFERRALS,
             "outcome_counts": selectors.pursue_outcome_counts(request.user),
@@ -56,7 +56,7 @@ class NetworkDetailView(View):
     def get(self, request: HttpRequest, number: int) -> HttpResponse:
         run = _latest_run(request)
         try:
-            view = selectors.network_view(request.user, run, number)
+            view = networks.network_view(request.user, run, number)
         except CandidateNetwork.DoesNotExist:
             raise Http404("No such network") from None
         graph = {

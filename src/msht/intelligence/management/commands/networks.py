@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from msht.intelligence.selectors import network_missed_opportunities, suspect_ranking_list
+from msht.intelligence.networks import network_missed_opportunities, suspect_ranking_list
 from msht.intelligence.services import MISSED_OPPORTUNITY_REFERRALS, network_run
 
 TOP_SUSPECTS = 10
