@@ -82,6 +82,11 @@ class LoadResult:
     created: dict[str, int]
 
 
+def world_list_loaded() -> list[str]:
+    """The ids of the synthetic worlds the store holds (one ``LoadedWorld`` row per load)."""
+    return list(LoadedWorld.objects.order_by("loaded_at").values_list("world_id", flat=True))
+
+
 def _lookups() -> Lookups:
     """Store codes and choices a world's rows may use."""
 

@@ -480,6 +480,25 @@ def _existing_world(directory: Path, world_id: str) -> WorldSummary | None:
     )
 
 
+def world_refused(
+    directory: Path, *, referrals: int, seed: int, parameters: SynthParameters | None = None
+) -> bool:
+    """Whether ``generate_world`` would refuse ``directory``: it holds files of another world
+    (other generator version, size, seed or parameters) or a damaged copy of this one.
+
+    ``msht demo`` asks, since its folder is its own derived data and may be replaced; the
+    refusal itself stays in ``generate_world`` for every other caller.
+    """
+    if not directory.is_dir():
+        return False  # nothing there yet; asking must not create the folder
+    world_id = world_identity(referrals, seed, parameters or SynthParameters())
+    try:
+        _existing_world(directory, world_id)
+    except SynthError:
+        return True
+    return False
+
+
 def _digest(path: Path) -> str:
     """SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()

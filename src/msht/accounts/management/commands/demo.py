@@ -5,22 +5,43 @@ from __future__ import annotations
 import io
 import shutil
 from argparse import ArgumentParser
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.operations import RunPython
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from msht.accounts.second_factor import SECOND_FACTOR_ROLES
 from msht.accounts.services import DemoUser, demo_users_ensure
+from msht.synth.engine import SynthParameters, world_identity
+from msht.synth.engine.world import world_refused
+from msht.synth.services import world_list_loaded
 
 PASSWORD_UNCHANGED = "(unchanged)"  # noqa: S105 - a label, not a password
 DEMO_QUARTER = "2024Q4"  # the synthetic world ends with 2024
 DEMO_YEAR = "2024"
+DEMO_WORLD = "demo-world"  # under VAR_DIR: the demo's own derived data
+
+WORLD_REPLACED = (
+    "{folder} held another synthetic world (an earlier demo's, or one of another generator "
+    "version, size, seed or parameters): replacing it with world {world_id}."
+)
+DATABASE_EMPTIED = (
+    "The database holds synthetic world {worlds}, not world {world_id}: loading both would "
+    "count two worlds in every figure, so the database is emptied (audit trail included; its "
+    "checkpoint file is moved aside), reference data and demo users are made again, and "
+    "world {world_id} is loaded alone."
+)
+NOT_IN_PRODUCTION = "msht demo never empties a production database"
 
 
 def pipeline_steps(world: Path, publications: Path) -> list[tuple[str, str, list[str]]]:
@@ -49,6 +70,27 @@ def pipeline_steps(world: Path, publications: Path) -> list[tuple[str, str, list
     ]
 
 
+def _database_empty() -> None:
+    """Empty the database with ``msht flush`` (which passes the audit trail's append-only
+    guard and moves its checkpoint file aside), then run every MSHT data migration's loader
+    again: a flush empties the tables they filled but leaves them recorded as applied."""
+    call_command("flush", interactive=False, stdout=io.StringIO())
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    with transaction.atomic():
+        for migration, _ in plan:
+            if not apps.get_app_config(migration.app_label).name.startswith("msht."):
+                continue
+            for operation in migration.operations:
+                # A data migration has nothing to undo; the audit trail's triggers, which a
+                # flush leaves in place, have a real reverse and are not run twice.
+                if isinstance(operation, RunPython) and operation.reverse_code is RunPython.noop:
+                    # The current models, as the tests' reference-data loader uses: the
+                    # historical ones may lack columns added since.
+                    loader = cast("Callable[[Any, Any], None]", operation.code)
+                    loader(apps, None)
+
+
 def _width() -> int:
     """The terminal's width, but never under 120 columns: usernames and passwords must not
     wrap, or they cannot be copied."""
@@ -65,7 +107,9 @@ class Command(BaseCommand):
         "Create the demo users (one per role; generated passwords are printed once, never "
         "stored in plain text; administrators and decision makers also get an authenticator "
         "app key, printed once), then write and load a synthetic data set with `msht synth` "
-        "and `msht load` when those commands are installed."
+        "and `msht load` when those commands are installed. A var/demo-world folder holding "
+        "another world is replaced, and a database holding another synthetic world is emptied "
+        "first (never in production), so the demo ends with its one world."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -89,25 +133,46 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        world = None
+        if not options["no_synthetic_data"]:
+            # Before the users: starting the database again removes them too.
+            world = self._prepare_world(referrals=options["referrals"], seed=options["seed"])
         users = demo_users_ensure(
             password=options["password"], reset_passwords=options["reset_passwords"]
         )
         try:
-            if not options["no_synthetic_data"]:
-                self._synthetic_data(referrals=options["referrals"], seed=options["seed"])
+            if world is not None:
+                self._synthetic_data(world, referrals=options["referrals"], seed=options["seed"])
         finally:
             # Last, so the passwords are on screen after the data set's progress output.
             self._print_users(users)
 
-    def _synthetic_data(self, *, referrals: int, seed: int) -> None:
-        """Run ``msht synth`` then ``msht load`` into var/demo-world, if both are installed."""
+    def _prepare_world(self, *, referrals: int, seed: int) -> Path | None:
+        """The folder to write the demo world to, made ready: a folder holding another world
+        is replaced, and a database holding another world is emptied, so the demo ends with
+        one world in both. None when ``msht synth`` or ``msht load`` is not installed."""
         commands = get_commands()
         if "synth" not in commands or "load" not in commands:
             self.stdout.write(
                 "Synthetic data set skipped: `msht synth` and `msht load` are not installed."
             )
-            return
-        world = Path(settings.VAR_DIR) / "demo-world"
+            return None
+        world = Path(settings.VAR_DIR) / DEMO_WORLD
+        world_id = world_identity(referrals, seed, SynthParameters())
+        # `msht synth` refuses such a folder, rightly for a user's own; this one is the demo's.
+        if world_refused(world, referrals=referrals, seed=seed):
+            self.stdout.write(WORLD_REPLACED.format(folder=DEMO_WORLD, world_id=world_id))
+            shutil.rmtree(world)
+        others = [loaded for loaded in world_list_loaded() if loaded != world_id]
+        if others:
+            if settings.PRODUCTION:
+                raise CommandError(NOT_IN_PRODUCTION)
+            self.stdout.write(DATABASE_EMPTIED.format(worlds=", ".join(others), world_id=world_id))
+            _database_empty()
+        return world
+
+    def _synthetic_data(self, world: Path, *, referrals: int, seed: int) -> None:
+        """Run ``msht synth`` then ``msht load`` into var/demo-world, then every pipeline."""
         call_command("synth", referrals=referrals, seed=seed, out=str(world))
         call_command("load", str(world))
         self._pipelines(world)
