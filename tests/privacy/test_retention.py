@@ -35,8 +35,10 @@ from msht.referrals.models import (
     PersonRecordSource,
     Referral,
     ReferralAmendment,
+    ReferralIdempotencyKey,
     ReferralStatus,
 )
+from tests.accounts.factories import UserFactory
 from tests.intelligence.factories import (
     IntelligenceReportFactory,
     PursueOutcomeFactory,
@@ -363,3 +365,60 @@ def test_a_suspects_clock_runs_from_the_last_report_not_from_when_the_record_arr
         for group in plan
         if group.object_type == "intelligence.suspectrecord"
     }
+
+
+def _idempotency_keys() -> tuple[ReferralIdempotencyKey, ReferralIdempotencyKey]:
+    """One key past its 24 hours and one still within them, on 16 July 2030 at 9am."""
+    user = UserFactory.create()
+    old = ReferralIdempotencyKey.objects.create(
+        user=user,
+        key="old",
+        request_sha256="0" * 64,
+        created_at=dt.datetime(2030, 7, 15, 8, tzinfo=dt.UTC),
+    )
+    fresh = ReferralIdempotencyKey.objects.create(
+        user=user,
+        key="fresh",
+        request_sha256="1" * 64,
+        created_at=dt.datetime(2030, 7, 15, 10, tzinfo=dt.UTC),
+    )
+    return old, fresh
+
+
+def test_a_run_deletes_the_api_idempotency_keys_past_their_lifetime_and_says_how_many() -> None:
+    _, fresh = _idempotency_keys()
+    operator = UserFactory.create()
+
+    with _at(dt.date(2030, 7, 16)):
+        result = _run("--username", operator.username)
+
+    assert result["idempotency_keys"] == 1
+    assert list(ReferralIdempotencyKey.objects.values_list("key", flat=True)) == [fresh.key]
+    event = AuditEvent.objects.get(
+        event_type=AuditEventType.RECORD_ERASED, object_type="referrals.referralidempotencykey"
+    )
+    assert (event.actor_id, event.details["deleted"]) == (operator.pk, 1)
+
+
+def test_a_dry_run_counts_the_expired_idempotency_keys_and_deletes_none() -> None:
+    _idempotency_keys()
+    out = StringIO()
+
+    with _at(dt.date(2030, 7, 16)):
+        result = _run("--dry-run")
+        call_command("retention", "--dry-run", stdout=out)
+
+    assert result["idempotency_keys"] == 1
+    assert "API idempotency keys older than 24 hours would be deleted: 1" in out.getvalue()
+    assert ReferralIdempotencyKey.objects.count() == 2
+
+
+def test_the_command_prints_how_many_idempotency_keys_it_deleted() -> None:
+    _idempotency_keys()
+    out = StringIO()
+
+    with _at(dt.date(2030, 7, 16)):
+        call_command("retention", stdout=out)
+
+    assert "API idempotency keys older than 24 hours deleted: 1" in out.getvalue()
+    assert ReferralIdempotencyKey.objects.count() == 1

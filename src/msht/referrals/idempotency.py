@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from msht.accounts.models import User
@@ -160,16 +161,27 @@ def referral_create_keyed(
         return KeyedAnswer(status, json.loads(text), replayed=False)
 
 
-def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:
+def _expired(now: dt.datetime | None) -> tuple[dt.datetime, QuerySet[ReferralIdempotencyKey]]:
+    """The cutoff and the keys older than KEY_LIFETIME at ``now``."""
+    cutoff = (now or timezone.now()) - KEY_LIFETIME
+    return cutoff, ReferralIdempotencyKey.objects.filter(created_at__lt=cutoff)
+
+
+def idempotency_keys_expired(*, now: dt.datetime | None = None) -> int:
+    """How many keys are older than KEY_LIFETIME (24 hours): what a purge would delete."""
+    return _expired(now)[1].count()
+
+
+def idempotency_keys_purge(actor: Actor | None = None, *, now: dt.datetime | None = None) -> int:
     """Delete the keys older than KEY_LIFETIME (24 hours); referrals are untouched.
     Returns how many were deleted."""
-    cutoff = (now or timezone.now()) - KEY_LIFETIME
+    cutoff, expired = _expired(now)
     with transaction.atomic():
-        deleted, _ = ReferralIdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+        deleted, _ = expired.delete()
         if deleted:
             # The stored answers were copies of referrals' answers: their deletion is recorded.
             audit_record(
-                None,
+                actor,
                 event_type=AuditEventType.RECORD_ERASED,
                 object_type=ReferralIdempotencyKey._meta.label_lower,
                 details={"deleted": deleted, "older_than": cutoff.isoformat()},

@@ -16,13 +16,22 @@ from msht.accounts.models import User
 from msht.core.errors import ValidationError
 from msht.privacy.retention import RetentionGroup, retention_plan, retention_summary
 from msht.privacy.services import retention_erase
+from msht.referrals.idempotency import (
+    KEY_LIFETIME,
+    idempotency_keys_expired,
+    idempotency_keys_purge,
+)
+
+KEYS_HOURS = f"{KEY_LIFETIME.total_seconds() / 3600:.0f}"
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise or delete the records past their retention period (core.policy "
         "retention_* rules), one transaction and one record.erased audit event per record "
-        "group. --dry-run changes nothing and lists what would happen, per app."
+        "group, and delete the API's idempotency keys older than "
+        f"{KEYS_HOURS} hours with the answers stored with them (as `msht idempotency-keys "
+        "purge` does). --dry-run changes nothing and lists what would happen, per app."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -35,12 +44,18 @@ class Command(BaseCommand):
         """Plan, then (unless a dry run) erase each group with a progress bar."""
         actor = self._actor(options["username"])
         self.failures: list[str] = []
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
         plan = retention_plan(today=today)
         console = Console(file=cast(IO[str], self.stdout), width=120)
         rows: dict[str, int] = {}
-        if not options["dry_run"]:
+        if options["dry_run"]:
+            keys = idempotency_keys_expired(now=now)
+        else:
             rows = self._erase(actor, plan, console, quiet=options["json"])
+            # Their stored answers copy referrals' personal data: a deployment that schedules
+            # only this command must not keep them past their lifetime.
+            keys = idempotency_keys_purge(actor, now=now)
         summary = retention_summary(plan)
         if options["json"]:
             result = {
@@ -48,6 +63,7 @@ class Command(BaseCommand):
                 "dry_run": bool(options["dry_run"]),
                 "groups": summary,
                 "rows": rows,
+                "idempotency_keys": keys,
                 "failures": self.failures,
             }
             self.stdout.write(json.dumps(result, indent=2))
@@ -61,6 +77,8 @@ class Command(BaseCommand):
         console.print(table if plan else "Nothing is past its retention period.")
         for name, count in rows.items():
             console.print(f"  {name}: {count} rows")
+        verb = "would be deleted" if options["dry_run"] else "deleted"
+        console.print(f"API idempotency keys older than {KEYS_HOURS} hours {verb}: {keys}")
         self._fail_if_any()
 
     def _fail_if_any(self) -> None:
