@@ -37,6 +37,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "accounts:second-factor-enrol": EVERYONE,
     "accounts:second-factor-reset": frozenset({ADM}),
     "accounts:recovery-codes": EVERYONE,
+    "accounts:recovery-code-used": EVERYONE,
+    "accounts:second-factor-replace": EVERYONE,
     # The users list, each row linked to the reset: administrators only.
     "accounts:users": frozenset({ADM}),
     "api:schema": EVERYONE,

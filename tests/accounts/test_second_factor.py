@@ -215,7 +215,7 @@ def test_enrolment_shows_the_key_as_a_qr_code_and_as_text_then_confirms_it() -> 
     assert verified.details["second_factor"] == VERIFIED
 
 
-def test_a_confirmed_app_cannot_be_replaced_without_an_administrator() -> None:
+def test_the_set_up_page_never_replaces_a_confirmed_app() -> None:
     user = DecisionMakerFactory.create()
     ConfirmedTotpDeviceFactory.create(user=user)
     client = sign_in_verified(Client(), user)

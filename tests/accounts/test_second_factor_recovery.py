@@ -137,7 +137,11 @@ def test_a_recovery_code_verifies_the_session_once_and_only_once() -> None:
     signed_in = first.post(VERIFY, {"code": codes[3].upper().replace("-", " "), "next": "/cases/"})
 
     assert signed_in.status_code == 302
-    assert signed_in["Location"] == "/cases/"
+    # First told how many codes are left and offered a new app, then on to ``next``.
+    assert signed_in["Location"] == "/second-factor/recovery-code-used/?next=%2Fcases%2F"
+    told = first.get(signed_in["Location"]).content.decode()
+    assert "You have 9 recovery codes left" in told
+    assert 'href="/cases/"' in told
     assert first.get("/cases/").status_code == 200
     assert recovery_codes_left(user) == 9
     assert RecoveryCode.objects.get(user=user, used_at__isnull=False)

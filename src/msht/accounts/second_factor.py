@@ -9,6 +9,12 @@ Anyone who has set up an app is asked for a code at every sign-in.
 Confirming an app issues 10 single-use recovery codes, shown once; the code page takes one
 instead of a code from the app, under the same throttling. Only their SHA-256 is stored.
 
+A user who lost their app signs in with a recovery code and sets up a new app themselves: from
+a session verified in this sign-in (a recovery code or a code from the app, never only the
+password), a code from the new app replaces the old app in one transaction, with a new set of
+recovery codes that makes the old set worthless. An administrator's reset is for a user with
+neither.
+
 Each enrolment, each code accepted or refused, each set of recovery codes issued and each reset
 is an audit event, written in the transaction of the change it records.
 """
@@ -40,10 +46,14 @@ from msht.core.errors import MshtError
 SECOND_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DECISION_MAKER})
 DEVICE_NAME = "Authenticator app"
 ALREADY_SET_UP = (
-    "You already have an authenticator app set up. Ask an administrator to reset it to set up "
-    "a new one."
+    "You already have an authenticator app set up. To move to a new one, enter a code from "
+    "your app or a recovery code, then choose 'Set up a new authenticator app'."
 )
 NOT_SET_UP = "Set up an authenticator app first."
+NOT_VERIFIED = (
+    "Enter a code from your authenticator app or one of your recovery codes before you set up "
+    "a new app."
+)
 # What the audit details say, beside the event type.
 ENROLLED = "enrolled"
 VERIFIED = "verified"
@@ -52,6 +62,11 @@ THROTTLED = "throttled"
 RESET = "reset"
 RECOVERY_CODES_ISSUED = "recovery_codes_issued"
 RECOVERY_CODE = "recovery_code"
+APP = "app"
+REPLACED = "replaced"
+# In the session: which kind of code verified it (APP or RECOVERY_CODE), so that a user who
+# came in with a recovery code is offered a new app. Never the code itself.
+VERIFIED_WITH = "msht_second_factor_verified_with"
 # Recovery codes: 24 characters of Crockford's base32 (no i, l, o, u), 120 random bits, so a
 # plain SHA-256 stores them (ASVS 5.0 V6.5.2: 112 bits or more); shown in groups of four.
 RECOVERY_CODE_COUNT = 10
@@ -106,6 +121,11 @@ def session_verified(request: HttpRequest) -> bool:
     return bool(is_verified is not None and is_verified())
 
 
+def session_verified_with_recovery_code(request: HttpRequest) -> bool:
+    """True when this session is verified and the code that verified it was a recovery code."""
+    return session_verified(request) and request.session.get(VERIFIED_WITH) == RECOVERY_CODE
+
+
 def secret_for_display(device: TOTPDevice) -> str:
     """The key in base32, as authenticator apps take it typed in, in groups of four."""
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
@@ -139,10 +159,26 @@ def second_factor_enrolment_start(user: User) -> TOTPDevice:
     with transaction.atomic():
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             raise MshtError(ALREADY_SET_UP)
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-        return device
+        return _pending_device(user)
+
+
+def second_factor_replacement_start(user: User) -> TOTPDevice:
+    """The unconfirmed device a user with an app is moving to (the same one on every visit
+    until confirmed); their app keeps working meanwhile. Raises MshtError without an app.
+
+    The page that calls it is behind the second factor, so only a verified session sees the
+    new key.
+    """
+    with transaction.atomic():
+        _locked_device(user, confirmed=True)
+        return _pending_device(user)
+
+
+def _pending_device(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
 
 
 def _check(device: TOTPDevice, code: str) -> CodeCheck:
@@ -251,16 +287,17 @@ def _audit_refused(
             "failures": result.failures,
             "device": device.pk,
             "way_in": way_in,
-            "kind": RECOVERY_CODE if recovery else "app",
+            "kind": RECOVERY_CODE if recovery else APP,
         },
     )
 
 
-def _mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
+def _mark_verified(request: HttpRequest, device: TOTPDevice, *, kind: str) -> None:
     """Mark the session verified, under a new session key (ASVS V7.2.4: a new session when
-    the user's level of authentication changes)."""
+    the user's level of authentication changes), noting the kind of code that verified it."""
     request.session.cycle_key()
     django_otp.login(request, device)
+    request.session[VERIFIED_WITH] = kind
 
 
 def _locked_device(user: User, *, confirmed: bool) -> TOTPDevice:
@@ -280,6 +317,9 @@ def _code_entered(request: HttpRequest, user: User, *, confirmed: bool, code: st
     """Check a code against the user's device, or a recovery code once the device is
     confirmed; a right one verifies the session. Confirming a device issues recovery codes."""
     with transaction.atomic():
+        if not confirmed and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            # A second app is added only by replacing the first (second_factor_replace).
+            raise MshtError(ALREADY_SET_UP)
         device = _locked_device(user, confirmed=confirmed)
         recovery = confirmed and looks_like_recovery_code(code)
         if recovery:
@@ -308,7 +348,7 @@ def _code_entered(request: HttpRequest, user: User, *, confirmed: bool, code: st
         if recovery:
             details["recovery_codes_left"] = recovery_codes_left(user)
         audit_record(user, event_type=AuditEventType.SIGNED_IN, obj=user, details=details)
-        _mark_verified(request, device)
+        _mark_verified(request, device, kind=RECOVERY_CODE if recovery else APP)
         return result
 
 
@@ -331,6 +371,52 @@ def second_factor_verify(request: HttpRequest, user: User, *, code: str) -> Code
     codes (django-otp refuses a code used before, a recovery code is spent once, and wrong
     codes of either kind throttle both). Audited either way."""
     return _code_entered(request, user, confirmed=True, code=code)
+
+
+def second_factor_replace(request: HttpRequest, user: User, *, code: str) -> CodeResult:
+    """Replace the user's app with the one being set up, on a right code from the new app.
+
+    Only from a session verified in this sign-in (a recovery code or a code from the old app;
+    the password alone never replaces a second factor): raises MshtError otherwise, or when
+    there is no app or no new one being set up. In one transaction the old app goes, the new
+    one is confirmed, a new set of recovery codes replaces the old set (returned to be shown
+    once) and the session is verified with the new app under a new session key; other sessions
+    verified with the old app are verified no longer. A wrong code counts against the new
+    app's throttling, as at set-up. The API token is kept: it was issued with a code and is not
+    on the lost device (an administrator's reset removes it).
+
+    Audited: ``record.changed`` of the user (``second_factor: replaced``, the old and new app,
+    the kind of code that verified the session), the recovery codes issued, or the wrong code.
+    """
+    if not session_verified(request) or request.user.pk != user.pk:
+        raise MshtError(NOT_VERIFIED)
+    with transaction.atomic():
+        old = _locked_device(user, confirmed=True)
+        new = _locked_device(user, confirmed=False)
+        result = _result(new, _check(new, _digits(code)))
+        if result.check is not CodeCheck.ACCEPTED:
+            _audit_refused(user, new, result, "replace")
+            return result
+        verified_with = str(request.session.get(VERIFIED_WITH, APP))
+        removed, _ = TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        new.confirmed = True
+        new.save(update_fields=["confirmed"])
+        audit_record(
+            user,
+            event_type=AuditEventType.RECORD_CHANGED,
+            obj=user,
+            details={
+                "second_factor": REPLACED,
+                "device": new.pk,
+                "device_replaced": old.pk,
+                "devices_removed": removed,
+                "verified_with": verified_with,
+                "ip": str(request.META.get("REMOTE_ADDR", "")),
+            },
+        )
+        result = replace(result, recovery_codes=_recovery_codes_issue(user))
+        _mark_verified(request, new, kind=APP)
+        return result
 
 
 def second_factor_check_code(user: User, *, code: str) -> CodeResult:

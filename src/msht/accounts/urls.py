@@ -15,6 +15,16 @@ urlpatterns = [
         name="second-factor-enrol",
     ),
     path(
+        "second-factor/new-app/",
+        views.SecondFactorReplaceView.as_view(),
+        name="second-factor-replace",
+    ),
+    path(
+        "second-factor/recovery-code-used/",
+        views.RecoveryCodeUsedView.as_view(),
+        name="recovery-code-used",
+    ),
+    path(
         "second-factor/recovery-codes/",
         views.RecoveryCodesView.as_view(),
         name="recovery-codes",

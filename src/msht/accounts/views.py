@@ -1,9 +1,10 @@
-"""Sign-in, the second factor and its recovery codes, sign-out, each role's home page and
-the administrators' list of users."""
+"""Sign-in, the second factor (setting up an app, moving to a new one) and its recovery codes,
+sign-out, each role's home page and the administrators' list of users."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -33,10 +35,13 @@ from msht.accounts.second_factor import (
     second_factor_enrolment_confirm,
     second_factor_enrolment_start,
     second_factor_recovery_codes_regenerate,
+    second_factor_replace,
+    second_factor_replacement_start,
     second_factor_reset,
     second_factor_verify,
     secret_for_display,
     session_verified,
+    session_verified_with_recovery_code,
     user_for_second_factor_reset,
 )
 from msht.accounts.selectors import (
@@ -272,7 +277,71 @@ class SecondFactorVerifyView(View):
             user = _signed_in_user(request)
             result = second_factor_verify(request, user, code=form.cleaned_data["code"])
             if result.check is CodeCheck.ACCEPTED:
+                if session_verified_with_recovery_code(request):
+                    # Say how many codes are left and offer a new app before going on.
+                    return _redirect_with_next(request, "accounts:recovery-code-used")
                 return redirect(_next_url(request))
+            form.add_result_error(result)
+        return self._render(request, form)
+
+
+def _redirect_with_next(request: HttpRequest, url_name: str) -> HttpResponseBase:
+    return redirect(f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}")
+
+
+class RecoveryCodeUsedView(View):
+    """After a recovery code: how many are left, and "Set up a new authenticator app".
+
+    Behind the second factor; any other session goes straight on to ``next``.
+    """
+
+    template_name = "accounts/recovery_code_used.html"
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        if not session_verified_with_recovery_code(request):
+            return redirect(_next_url(request))
+        context = {
+            "codes_left": recovery_codes_left(_signed_in_user(request)),
+            "next": _next_url(request),
+        }
+        return render(request, self.template_name, context)
+
+
+class SecondFactorReplaceView(View):
+    """Set up a new authenticator app in place of the one the user has (or lost).
+
+    Behind the second factor: only a session verified in this sign-in, with a code from the
+    old app or a recovery code, reaches it (and the service checks again).
+    """
+
+    template_name = "accounts/second_factor_replace.html"
+
+    def _render(self, request: HttpRequest, form: CodeForm) -> HttpResponse:
+        device = second_factor_replacement_start(_signed_in_user(request))
+        context = {
+            "form": form,
+            "qr_code": qr_code_svg(device),
+            "secret": secret_for_display(device),
+            "next": _next_url(request),
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        if confirmed_device(request.user) is None:
+            return redirect("accounts:second-factor-enrol")
+        return self._render(request, CodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        if confirmed_device(request.user) is None:
+            return redirect("accounts:second-factor-enrol")
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            user = _signed_in_user(request)
+            # A code sent without the page ever shown is checked against a new key (so fails).
+            second_factor_replacement_start(user)
+            result = second_factor_replace(request, user, code=form.cleaned_data["code"])
+            if result.check is CodeCheck.ACCEPTED:
+                return _recovery_codes_page(request, result.recovery_codes, replaced=True)
             form.add_result_error(result)
         return self._render(request, form)
 
@@ -302,10 +371,19 @@ class SecondFactorResetView(View):
 
 
 def _recovery_codes_page(
-    request: HttpRequest, codes: tuple[str, ...], *, first_set: bool
+    request: HttpRequest,
+    codes: tuple[str, ...],
+    *,
+    first_set: bool = False,
+    replaced: bool = False,
 ) -> HttpResponse:
     """The recovery codes, shown once: this answer is the only place they appear."""
-    context = {"codes": codes, "first_set": first_set, "next": _next_url(request)}
+    context = {
+        "codes": codes,
+        "first_set": first_set,
+        "replaced": replaced,
+        "next": _next_url(request),
+    }
     return render(request, "accounts/recovery_codes_issued.html", context)
 
 
@@ -329,7 +407,7 @@ class RecoveryCodesView(View):
         if confirmed_device(user) is None:
             return redirect("accounts:second-factor-enrol")
         codes = second_factor_recovery_codes_regenerate(user)
-        return _recovery_codes_page(request, codes, first_set=False)
+        return _recovery_codes_page(request, codes)
 
 
 USERS_PAGE_SIZE = 50
