@@ -117,6 +117,16 @@ class Nesting:
     parents: Mapping[str, str]
 
 
+class DistinctCounts(dict[Quantity, int]):
+    """Counts of distinct people per figure, with how their families nest (``Nesting``):
+    the people of a nation's police force areas are the nation's people, as its referrals
+    are, though one person referred in two areas is counted in each."""
+
+    def __init__(self, counts: Mapping[Quantity, int], nestings: Iterable[Nesting] = ()) -> None:
+        super().__init__(counts)
+        self.nestings = tuple(nestings)
+
+
 @dataclass
 class CountSystem:
     """The quarterly counts of one population, split by several families (see module doc)."""
@@ -583,9 +593,40 @@ def protect(
     return {quantity: quantity in suppressed for quantity in wanted}
 
 
-def _lines(quantity: Quantity, figures: Iterable[Quantity]) -> list[list[Quantity]]:
+def _nested_lines(
+    quantity: Quantity, same_span: list[Quantity], nestings: Iterable[Nesting]
+) -> list[list[Quantity]]:
+    """The other figures of ``quantity``'s nation, in its column: for an area, the nation and
+    its other areas; for a nation, its areas (``Nesting``)."""
+    lines = []
+    for nesting in nestings:
+        parents = nesting.parents
+        if quantity.family == nesting.inner and quantity.category in parents:
+            parent = parents[quantity.category]
+        elif quantity.family == nesting.outer and quantity.category in parents.values():
+            parent = quantity.category
+        else:
+            continue
+        lines.append(
+            [
+                other
+                for other in same_span
+                if other.column == quantity.column
+                and (
+                    (other.family == nesting.outer and other.category == parent)
+                    or (other.family == nesting.inner and parents.get(other.category) == parent)
+                )
+            ]
+        )
+    return lines
+
+
+def _lines(
+    quantity: Quantity, figures: Iterable[Quantity], nestings: Iterable[Nesting] = ()
+) -> list[list[Quantity]]:
     """The other figures of each line through ``quantity`` in its tables: its row with the
-    row's total, its column with the column's total (in every table of its period, for a
+    row's total, its nation's line (its areas and itself, in its column) when it is an area
+    or a nation, its column with the column's total (in every table of its period, for a
     column total), and for a total the line of totals it sits in."""
     same_span = [other for other in figures if other.span == quantity.span and other != quantity]
     lines: list[list[Quantity]] = []
@@ -598,6 +639,9 @@ def _lines(quantity: Quantity, figures: Iterable[Quantity]) -> list[list[Quantit
                 if (other.family, other.category) == (quantity.family, quantity.category)
             ]
         )
+        # Before its column: a partner among the nation's other areas lies in the area's
+        # column too, so one figure closes both lines.
+        lines.extend(_nested_lines(quantity, same_span, nestings))
     families = (
         {other.family for other in same_span if other.family != ALL}
         if quantity.family == ALL
@@ -622,14 +666,22 @@ def protect_distinct_counts(
     values: Mapping[Quantity, int],
     rules: DisclosureRules,
     mirror: Mapping[Quantity, bool],
+    nestings: Iterable[Nesting] | None = None,
 ) -> dict[Quantity, bool]:
     """Suppression for counts of distinct people, which do not add up exactly across rows
     or periods (one person can be in two rows), so no exact linear attack applies: primary
     suppression, every figure whose referral count is suppressed (people never exceed
     referrals), and no suppressed figure left alone in any line through it (its row, its
-    column, with their totals): people nearly add up, so a figure alone in its row would be
-    its row's total less the row's other figures, give or take the few people counted in
-    two columns of the row."""
+    column, with their totals, and a nested family's: a nation with its areas): people
+    nearly add up, so a figure alone in its row would be its row's total less the row's
+    other figures, give or take the few people counted in two columns of the row; and a
+    nation with one area has exactly that area's people.
+
+    ``nestings`` defaults to the ones ``values`` carries (``DistinctCounts``), else none.
+    """
+    if nestings is None:
+        nestings = values.nestings if isinstance(values, DistinctCounts) else ()
+    nestings = tuple(nestings)
     suppressed = {
         quantity
         for quantity, value in values.items()
@@ -639,7 +691,7 @@ def protect_distinct_counts(
     while changed:
         changed = False
         for quantity in sorted(suppressed):
-            for line in _lines(quantity, values):
+            for line in _lines(quantity, values, nestings):
                 shown = [other for other in line if other not in suppressed]
                 if len(shown) < len(line):  # another suppressed figure protects it there
                     continue

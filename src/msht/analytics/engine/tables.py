@@ -24,7 +24,7 @@ from msht.analytics.engine.dimensions import (
     Dimension,
     Population,
 )
-from msht.analytics.engine.disclosure import ALL, CountSystem, Nesting, Quantity
+from msht.analytics.engine.disclosure import ALL, CountSystem, DistinctCounts, Nesting, Quantity
 from msht.analytics.engine.periods import Period, Quarter, publication_periods, quarter_series
 
 PEOPLE = "people"
@@ -63,7 +63,8 @@ class Release:
     periods: tuple[Period, ...]
     series: tuple[Quarter, ...]
     systems: dict[str, CountSystem]
-    people: dict[Quantity, int]
+    # Distinct people behind the referral figures, with the referral tables' nestings.
+    people: DistinctCounts
     categories: dict[str, tuple[str, ...]]
     completeness: dict[tuple[str, str], Completeness]
     linked: dict[str, Completeness]
@@ -407,7 +408,8 @@ def compute_release(
             )
             for population in POPULATIONS
         }
-        people: dict[Quantity, int] = _people(connection, None, spans)
+        # People nest as their referrals do: the people of a nation are its areas' people.
+        people = DistinctCounts(_people(connection, None, spans), systems[REFERRALS.key].nestings)
         for dimension in DIMENSIONS:
             if dimension.population.counts_people:
                 people.update(_people(connection, dimension, period_spans))
