@@ -91,6 +91,9 @@ class DecisionQueueView(View):
             "rows": rows,
             "page": page,
             "headers": _sort_headers(request, filters),
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
             "page_query": query.urlencode(),
             "choices": choices,
         }
@@ -276,7 +279,14 @@ class AssuranceQueueView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         decisions = selectors.decision_list_awaiting_assurance(request.user)
         page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "decisions/assurance_queue.html", {"page": page})
+        page_numbers = list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        )
+        return render(
+            request,
+            "decisions/assurance_queue.html",
+            {"page": page, "page_numbers": page_numbers},
+        )
 
 
 class DecisionAssureView(View):

@@ -91,11 +91,17 @@ class QuarantineListView(View):
         status = request.GET.get("status", QuarantineStatus.OPEN)
         rows = selectors.quarantine_list(request.user, source=source, status=status)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(
             request,
             "ingest/quarantine_list.html",
             {
                 "page": page,
+                "page_numbers": list(
+                    page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+                ),
+                "page_query": query.urlencode(),
                 "sources": selectors.source_list(request.user),
                 "source": source,
                 "status": status,

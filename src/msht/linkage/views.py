@@ -30,7 +30,15 @@ def _runs_page(request: HttpRequest, form: LinkageRunStartForm, status: int = 20
     return render(
         request,
         "linkage/runs.html",
-        {"page": page, "runs": page.object_list, "precision": precision, "form": form},
+        {
+            "page": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "runs": page.object_list,
+            "precision": precision,
+            "form": form,
+        },
         status=status,
     )
 
@@ -100,7 +108,14 @@ class ClericalQueueView(View):
         return render(
             request,
             "linkage/queue.html",
-            {"kind": LinkageKind(kind), "page": page, "pairs": page.object_list},
+            {
+                "kind": LinkageKind(kind),
+                "page": page,
+                "page_numbers": list(
+                    page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+                ),
+                "pairs": page.object_list,
+            },
         )
 
 
