@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -21,97 +20,34 @@ from msht.analytics.engine.dashboard import (
     protect_dashboard,
 )
 from msht.analytics.engine.disclosure import DisclosureRules
-from msht.analytics.engine.periods import Quarter
+from tests.analytics.engine.dashboard_world import (
+    EARLIER,
+    FAMILIES,
+    PLACES,
+    QUARTER,
+    THRESHOLD,
+    TYPES,
+    Referral,
+    random_referrals,
+    store_of,
+)
 
-QUARTER = Quarter.parse("2024Q3")
-EARLIER = "2024Q2"
-THRESHOLD = 10
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
-PLACES = (*NATIONS, "overseas_only", "not_recorded")
-TYPES = ("labour", "sexual", "criminal", "multiple")
 CODES = {
     "age_group": ("adult", "child", "not_known"),
     "gender": ("female", "male", "other"),
     "nationality": ("gb", "al", "vn", "er", "sd", "ir", "cn", "ng", "ro", "af", "iq", "pl"),
     "first_responder_type": ("police_force", "local_authority", "ngo", "home_office"),
 }
-FAMILIES = ("age_group", "gender", "exploitation_type", "nationality", "first_responder_type")
-
-
-@dataclass(frozen=True)
-class Referral:
-    key: str
-    quarter: str
-    place: str
-    kind: str
-    attributes: dict[str, str]
-
-
-def _referrals(count: int, quarter: str, rng: random.Random) -> list[Referral]:
-    rows = []
-    for number in range(count):
-        attributes = {
-            family: rng.choices(codes, weights=[2**-i for i in range(len(codes))])[0]
-            for family, codes in CODES.items()
-        }
-        place = rng.choices(PLACES, weights=[60, 15, 10, 5, 5, 5])[0]
-        kind = rng.choices(TYPES, weights=[40, 30, 20, 10])[0]
-        rows.append(Referral(f"{quarter}-{number}", quarter, place, kind, attributes))
-    return rows
 
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[tuple[duckdb.DuckDBPyConnection, list[Referral]]]:
     rng = random.Random(6)
-    referrals = [*_referrals(360, str(QUARTER), rng), *_referrals(300, EARLIER, rng)]
-    connection = duckdb.connect()
-    connection.execute(
-        "CREATE TABLE referrals (referral_key VARCHAR, person_key VARCHAR, person_linked BOOLEAN,"
-        " quarter VARCHAR, age_group VARCHAR, gender VARCHAR, exploitation_type VARCHAR,"
-        " nationality VARCHAR, first_responder_type VARCHAR, first_responder_organisation"
-        " VARCHAR, nation_of_exploitation VARCHAR, exploitation_location VARCHAR)"
-    )
-    connection.executemany(
-        "INSERT INTO referrals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                r.key,
-                f"person-{r.key}",
-                False,
-                r.quarter,
-                r.attributes["age_group"],
-                r.attributes["gender"],
-                r.kind,
-                r.attributes["nationality"],
-                r.attributes["first_responder_type"],
-                "leicester",
-                r.place if r.place in NATIONS else None,
-                "overseas_only" if r.place == "overseas_only" else "uk",
-            )
-            for r in referrals
-        ],
-    )
-    connection.execute(
-        "CREATE TABLE decisions (referral_key VARCHAR, stage VARCHAR, issued BOOLEAN,"
-        " quarter_decided VARCHAR, working_days_taken INTEGER)"
-    )
-    connection.executemany(
-        "INSERT INTO decisions VALUES (?, 'rg', TRUE, ?, ?)",
-        [(r.key, str(QUARTER), rng.randint(1, 40)) for r in referrals if rng.random() < 0.6],
-    )
-    connection.execute(
-        "CREATE TABLE labels (dimension VARCHAR, code VARCHAR, label VARCHAR, display_order INT)"
-    )
-    labels = [("exploitation_type", code) for code in TYPES]
-    vocabulary = {"first_responder_type": "organisation_type"}
-    labels.extend(
-        (vocabulary.get(family, family), code) for family, codes in CODES.items() for code in codes
-    )
-    labels.extend(("nation", code) for code in PLACES)
-    connection.executemany(
-        "INSERT INTO labels VALUES (?, ?, ?, ?)",
-        [(dimension, code, code, order) for order, (dimension, code) in enumerate(labels)],
-    )
+    referrals = [
+        *random_referrals(360, str(QUARTER), rng, CODES),
+        *random_referrals(300, EARLIER, rng, CODES),
+    ]
+    connection = store_of(referrals, CODES, rng)
     yield connection, referrals
     connection.close()
 
