@@ -52,6 +52,7 @@ from msht.accounts.selectors import (
     user_list_read,
 )
 from msht.accounts.sessions import SIGNED_OUT_REASON, signed_out_message
+from msht.core.pagination import page_numbers
 
 # GOV.UK error messages: say what to do (design-system.service.gov.uk, 'Error message').
 USERNAME_MISSING = "Enter your username"
@@ -455,9 +456,7 @@ class UserListView(View):
             "filters": filters,
             "users": shown,
             "page": page,
-            "page_numbers": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-            ),
+            "page_numbers": page_numbers(page),
             "ellipsis": page.paginator.ELLIPSIS,
             "page_query": query.urlencode(),
         }

@@ -13,6 +13,7 @@ from django.views import View
 
 from msht.accounts.rules import Action, can, require
 from msht.core.errors import PermissionDeniedError, ValidationError
+from msht.core.pagination import page_numbers
 from msht.decisions import selectors, services
 from msht.decisions.forms import (
     APPROVE,
@@ -91,9 +92,7 @@ class DecisionQueueView(View):
             "rows": rows,
             "page": page,
             "headers": _sort_headers(request, filters),
-            "page_numbers": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-            ),
+            "page_numbers": page_numbers(page),
             "page_query": query.urlencode(),
             "choices": choices,
         }
@@ -279,13 +278,10 @@ class AssuranceQueueView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         decisions = selectors.decision_list_awaiting_assurance(request.user)
         page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-        page_numbers = list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        )
         return render(
             request,
             "decisions/assurance_queue.html",
-            {"page": page, "page_numbers": page_numbers},
+            {"page": page, "page_numbers": page_numbers(page)},
         )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views import View
 
 from msht.core.errors import ValidationError
+from msht.core.pagination import page_numbers
 from msht.ingest import queued, selectors, services
 from msht.ingest.forms import CorrectionForm, UploadForm
 from msht.ingest.models import Batch, QuarantinedRow, QuarantineStatus
@@ -98,9 +99,7 @@ class QuarantineListView(View):
             "ingest/quarantine_list.html",
             {
                 "page": page,
-                "page_numbers": list(
-                    page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-                ),
+                "page_numbers": page_numbers(page),
                 "page_query": query.urlencode(),
                 "sources": selectors.source_list(request.user),
                 "source": source,

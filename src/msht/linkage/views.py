@@ -11,6 +11,7 @@ from django.views import View
 
 from msht.accounts.rules import can
 from msht.core.errors import ValidationError
+from msht.core.pagination import page_numbers
 from msht.linkage import selectors, services
 from msht.linkage.charts import match_weights_chart
 from msht.linkage.engine.weights import comparison_levels
@@ -32,9 +33,7 @@ def _runs_page(request: HttpRequest, form: LinkageRunStartForm, status: int = 20
         "linkage/runs.html",
         {
             "page": page,
-            "page_numbers": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-            ),
+            "page_numbers": page_numbers(page),
             "runs": page.object_list,
             "precision": precision,
             "form": form,
@@ -111,9 +110,7 @@ class ClericalQueueView(View):
             {
                 "kind": LinkageKind(kind),
                 "page": page,
-                "page_numbers": list(
-                    page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-                ),
+                "page_numbers": page_numbers(page),
                 "pairs": page.object_list,
             },
         )
