@@ -115,3 +115,16 @@ def store_of(
         [(dimension, code, code, order) for order, (dimension, code) in enumerate(labels)],
     )
     return connection
+
+
+def world_of(
+    codes: Codes, organisations: Mapping[str, int] | None = None
+) -> tuple[duckdb.DuckDBPyConnection, list[Referral]]:
+    """The dashboard tests' world: 360 random referrals in ``QUARTER`` and 300 in
+    ``EARLIER`` (``random_referrals``), in a store of their own (``store_of``)."""
+    rng = random.Random(6)
+    referrals = [
+        *random_referrals(360, str(QUARTER), rng, codes, organisations),
+        *random_referrals(300, EARLIER, rng, codes, organisations),
+    ]
+    return store_of(referrals, codes, rng), referrals

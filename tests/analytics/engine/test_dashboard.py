@@ -4,7 +4,6 @@ view (differencing) and solves linear programmes over what the pages show."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 import duckdb
@@ -28,8 +27,7 @@ from tests.analytics.engine.dashboard_world import (
     THRESHOLD,
     TYPES,
     Referral,
-    random_referrals,
-    store_of,
+    world_of,
 )
 
 CODES = {
@@ -42,12 +40,7 @@ CODES = {
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[tuple[duckdb.DuckDBPyConnection, list[Referral]]]:
-    rng = random.Random(6)
-    referrals = [
-        *random_referrals(360, str(QUARTER), rng, CODES),
-        *random_referrals(300, EARLIER, rng, CODES),
-    ]
-    connection = store_of(referrals, CODES, rng)
+    connection, referrals = world_of(CODES)
     yield connection, referrals
     connection.close()
 

@@ -2,9 +2,10 @@
 and kept in the store itself, so that a page reads its figures instead of solving the
 disclosure control's linear programmes in the request.
 
-For each quarter of the store, the national dashboard and each first responder
-organisation's dashboard are protected as ``dashboard.protect_dashboard`` protects them
-(every filtered view of one dashboard together), and every view is laid out by
+For each quarter of the store, the national dashboard and every first responder
+organisation's dashboard are protected together, as ``dashboard.protect_dashboards``
+protects them (every filtered view of every dashboard: a reader may open them all, and the
+organisations' figures add up to the nation's), and every view is laid out by
 ``dashboard.dashboard_view``: the figures stored are exactly what the page showed when it
 computed them itself. One row per quarter and dashboard holds every view as compressed
 JSON, with the threshold it was protected under and the ``snapshot_info.refreshed_at`` of
@@ -28,10 +29,12 @@ from msht.analytics.engine.dashboard import (
     UK_NATIONS,
     Breakdown,
     Dashboard,
+    DashboardFigures,
     DashboardFilters,
     available_quarters,
-    dashboard_view,
-    protect_dashboard,
+    every_view,
+    organisations_with_referrals,
+    protect_dashboards,
 )
 from msht.analytics.engine.disclosure import DisclosureRules
 from msht.analytics.engine.periods import Quarter
@@ -104,11 +107,7 @@ def dashboard_from_json(data: Mapping[str, Any], filters: DashboardFilters) -> D
 
 def dashboard_organisations(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """Every first responder organisation with a referral in the store, by code."""
-    rows = connection.execute(
-        "SELECT DISTINCT first_responder_organisation FROM referrals "
-        "WHERE first_responder_organisation IS NOT NULL ORDER BY 1"
-    ).fetchall()
-    return [str(row[0]) for row in rows]
+    return organisations_with_referrals(connection)
 
 
 def dashboard_plan(
@@ -139,29 +138,11 @@ def _figures_of(views: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
     return len(values), sum(1 for value in values if value is None)
 
 
-def protected_views(
-    connection: duckdb.DuckDBPyConnection,
-    quarter: Quarter,
-    *,
-    organisation: str | None,
-    rules: DisclosureRules,
-) -> dict[str, dict[str, Any]]:
-    """Every view of one dashboard (protect_dashboard, then dashboard_view), as JSON by
-    ``view_key``."""
-    figures = protect_dashboard(connection, quarter, organisation=organisation, rules=rules)
+def _laid_out(figures: DashboardFigures, organisation: str | None) -> dict[str, dict[str, Any]]:
+    """Every view of one protected dashboard, as JSON by ``view_key``."""
     return {
-        view_key(view.nation, view.exploitation_type): dashboard_to_json(
-            dashboard_view(
-                figures,
-                DashboardFilters(
-                    quarter,
-                    nation=view.nation,
-                    exploitation_type=view.exploitation_type,
-                    organisation=organisation,
-                ),
-            )
-        )
-        for view in figures.views
+        view_key(view.nation, view.exploitation_type): dashboard_to_json(laid_out)
+        for view, laid_out in every_view(figures, organisation).items()
     }
 
 
@@ -189,8 +170,9 @@ def store_dashboards(
     plan = list(dashboard_plan(connection) if plan is None else plan)
     columns: dict[str, list[object]] = {name: [] for name in _SCHEMA.names}
     views = figures = suppressed = 0
+    together = _protected_together(connection, plan, rules)
     for done, (quarter, organisation) in enumerate(plan, start=1):
-        stored = protected_views(connection, quarter, organisation=organisation, rules=rules)
+        stored = _laid_out(together[quarter][organisation], organisation)
         shown, hidden = _figures_of(stored)
         views, figures, suppressed = views + len(stored), figures + shown, suppressed + hidden
         row = (refreshed_at[0][0], str(quarter), organisation, rules.threshold, stored)
@@ -208,6 +190,25 @@ def store_dashboards(
     finally:
         connection.unregister("_protected_dashboards")
     return StoredDashboards(len(plan), views, figures, suppressed)
+
+
+def _protected_together(
+    connection: duckdb.DuckDBPyConnection,
+    plan: Sequence[tuple[Quarter, str | None]],
+    rules: DisclosureRules,
+) -> dict[Quarter, dict[str | None, DashboardFigures]]:
+    """Each quarter's dashboards of the plan, protected with the national dashboard and
+    every organisation's with referrals (``protect_dashboard`` gives the same figures)."""
+    with_referrals = organisations_with_referrals(connection)
+    wanted: dict[Quarter, list[str]] = {}
+    for quarter, organisation in plan:
+        wanted.setdefault(quarter, list(with_referrals))
+        if organisation is not None and organisation not in wanted[quarter]:
+            wanted[quarter].append(organisation)
+    return {
+        quarter: protect_dashboards(connection, quarter, organisations=codes, rules=rules)
+        for quarter, codes in wanted.items()
+    }
 
 
 def _packed(views: Mapping[str, Any]) -> bytes:

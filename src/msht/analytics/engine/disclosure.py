@@ -570,13 +570,16 @@ def protect(
     # A figure an earlier release suppressed stays suppressed: showing it now would undo
     # the protection it gave that release's other figures.
     suppressed |= {quantity for quantity in wanted if fixed.get(quantity, False)}
+    # Sorted, as is every input to the programmes below: their rows' order decides which
+    # of several equally good proofs the solver finds, and so which partners are chosen.
     known = _known_already(system, wanted, fixed)
+    known_in_order = sorted(known)
     universe = list(dict.fromkeys([*wanted, *fixed]))
     pending = sorted((suppressed | {q for q, was in fixed.items() if was}) - known)
     while pending:
         published = {
             quantity: system.value(quantity)
-            for quantity in (*wanted, *known)
+            for quantity in (*wanted, *known_in_order)
             if quantity not in suppressed or quantity in known
         }
         recoveries = _recoveries(system, published, pending, universe)
