@@ -135,6 +135,8 @@ def test_a_batch_whose_process_cannot_start_is_rejected_with_the_reason(
     batch = Batch.objects.get()
     assert batch.state == BatchState.REJECTED
     assert "no such interpreter" in batch.problems[0]
+    # Nothing will ingest the export now, so no copy of it is kept.
+    assert not queued.spool_path(batch).exists()
 
 
 def test_a_batch_stopped_half_way_is_completed_by_running_the_command_again(

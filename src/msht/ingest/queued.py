@@ -7,18 +7,23 @@ folder, a batch is opened in the state "queued", and ``msht ingest-queued BATCH`
 started detached (``msht.core.detached``). That command ingests the file exactly as
 ``msht ingest`` would, as the administrator who uploaded it, then deletes the spooled
 copy. A process stopped half-way leaves the batch "running" and the file in place; the
-same command run again completes it.
+same command run again completes it. A copy that no upload or batch needs any more (a
+process killed before its batch committed, a batch that finished without deleting it) is
+found by ``spool_orphans`` and deleted by ``msht retention``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from msht.accounts.rules import Action, Actor, can, require
@@ -42,6 +47,19 @@ from msht.ingest.services import (
 QUEUE_FROM_ROWS = 10_000
 # Spreadsheets cannot be counted without reading them: their size decides instead.
 QUEUE_FROM_BYTES = 5 * 1024 * 1024
+# How long a spooled file no batch claims is left alone. An upload is copied in and renamed
+# in its batch's transaction within seconds (copying even a 1 GB export takes well under a
+# minute), but until that transaction commits its batch is invisible to any other process.
+# An hour leaves ample room for a slow disk or a transaction waiting for the database's write
+# lock, and still deletes an abandoned copy of an export the same day.
+SPOOL_GRACE = dt.timedelta(hours=1)
+INCOMING_PREFIX = "incoming-"
+BATCH_PREFIX = "batch-"
+# A batch's number, as spool_path writes it; longer numbers than a database key can hold are
+# no batch's.
+_BATCH_NUMBER = re.compile(r"batch-(\d{1,18})")
+# A batch in these states still needs its file: it waits, or was stopped and is run again.
+LIVE_STATES = frozenset({BatchState.QUEUED, BatchState.RUNNING})
 
 NOT_QUEUED = "batch {pk} is not waiting to be ingested (it is {state})"
 SPOOL_MISSING = "the uploaded file of batch {pk} is no longer in the spool folder"
@@ -59,6 +77,78 @@ def spool_folder() -> Path:
 def spool_path(batch: Batch) -> Path:
     """The spooled copy of a queued batch's file (named by the batch, keeping its ending)."""
     return spool_folder() / f"batch-{batch.pk}{Path(batch.file_name).suffix.lower()}"
+
+
+class SpoolOrphanReason(models.TextChoices):
+    INCOMING = "incoming", "An upload's copy whose batch was never committed"
+    NO_BATCH = "no_batch", "A batch's file whose batch does not exist"
+    FINISHED = "finished_batch", "The file of a batch that is complete or rejected"
+
+
+@dataclass(frozen=True)
+class SpoolOrphan:
+    """A spooled file no upload or batch needs any more, and why."""
+
+    path: Path
+    reason: SpoolOrphanReason
+
+
+def _modified_at(path: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    except FileNotFoundError:
+        return None  # deleted meanwhile by the upload or the batch it belonged to
+
+
+def _claimed_names(numbers: set[int]) -> dict[str, str]:
+    """The spool file name of each of these batches that exists, with the batch's state."""
+    batches = Batch.objects.filter(pk__in=numbers).values_list("pk", "file_name", "state")
+    return {
+        f"{BATCH_PREFIX}{pk}{Path(file_name).suffix.lower()}": state
+        for pk, file_name, state in batches
+    }
+
+
+def spool_orphans(*, now: dt.datetime) -> list[SpoolOrphan]:
+    """Spooled files no upload or queued or running batch needs (docs/reliability.md,
+    'Spooled uploads'): an ``incoming-*`` copy, or a ``batch-*`` file no batch claims, older
+    than SPOOL_GRACE; the file of a complete or rejected batch at once.
+
+    A finished batch's file is deleted by ``msht ingest-queued`` itself, so one left behind
+    (a process killed after the commit, a process that never started) serves no purpose.
+    """
+    folder = spool_folder()
+    if not folder.is_dir():
+        return []
+    files = sorted(
+        path
+        for path in folder.iterdir()
+        if path.name.startswith((INCOMING_PREFIX, BATCH_PREFIX)) and path.is_file()
+    )
+    numbers = {
+        int(match[1]) for path in files if (match := _BATCH_NUMBER.match(path.name)) is not None
+    }
+    claimed = _claimed_names(numbers)
+    cutoff = now - SPOOL_GRACE
+    orphans: list[SpoolOrphan] = []
+    for path in files:
+        state = claimed.get(path.name)
+        if state in LIVE_STATES:
+            continue
+        if state is not None:
+            orphans.append(SpoolOrphan(path, SpoolOrphanReason.FINISHED))
+            continue
+        modified_at = _modified_at(path)
+        # A younger file may be an upload being copied, or a batch not yet committed.
+        if modified_at is None or modified_at > cutoff:
+            continue
+        reason = (
+            SpoolOrphanReason.INCOMING
+            if path.name.startswith(INCOMING_PREFIX)
+            else SpoolOrphanReason.NO_BATCH
+        )
+        orphans.append(SpoolOrphan(path, reason))
+    return orphans
 
 
 def log_path(batch_pk: int) -> Path:
@@ -126,6 +216,10 @@ def _start(batch_pk: int) -> None:
             problems=[NOT_STARTED.format(error=error)],
             finished_at=timezone.now(),
         )
+        # Nothing will ingest the file now: kept, it would be an export held for no purpose.
+        batch = Batch.objects.filter(pk=batch_pk).first()
+        if batch is not None:
+            spool_path(batch).unlink(missing_ok=True)
 
 
 def batch_run_queued(batch_pk: int, *, progress: ProgressCallback | None = None) -> IngestResult:
@@ -153,7 +247,8 @@ def batch_run_queued(batch_pk: int, *, progress: ProgressCallback | None = None)
         progress=progress,
         queued=batch,
     )
-    path.unlink()
+    # missing_ok: once the batch is finished, msht retention may have deleted the file first.
+    path.unlink(missing_ok=True)
     return result
 
 
@@ -170,4 +265,4 @@ def _refuse(batch: Batch, path: Path) -> None:
             obj=batch,
             details={"state": batch.state, "problems": batch.problems},
         )
-    path.unlink()
+    path.unlink(missing_ok=True)

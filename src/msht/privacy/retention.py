@@ -6,6 +6,9 @@ versions and quarantined rows; an intelligence report; a suspect record; a perso
 only in intelligence. Groups whose rows statistics still count are anonymised (the
 identifying fields cleared, the row kept); the others are deleted. Audit events are never
 deleted: they are the record of the erasure.
+
+Uploads spooled for a background ingest are not records but copies of agency exports: one
+no upload or batch needs any more is deleted at once (``spool_summary``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db.models import Count, Max, Q
 from msht.core import policy
 from msht.core.policy import PolicyRule
 from msht.ingest.models import IngestedRecord
+from msht.ingest.queued import spool_orphans
 from msht.intelligence.models import IntelligenceReport, PursueOutcomeType, SuspectRecord
 from msht.privacy.models import Erasure, ErasureAction
 from msht.referrals.models import PersonRecord, PersonRecordSource, Referral, ReferralStatus
@@ -214,3 +218,9 @@ def retention_summary(plan: list[RetentionGroup]) -> dict[str, dict[str, int]]:
     for (app, action), count in sorted(counts.items()):
         summary.setdefault(app, {})[action] = count
     return summary
+
+
+def spool_summary(*, now: dt.datetime) -> dict[str, int]:
+    """Spooled uploads no upload or batch needs, per reason: what a run would delete
+    (ingest.queued.spool_orphans)."""
+    return dict(sorted(Counter(str(orphan.reason) for orphan in spool_orphans(now=now)).items()))

@@ -1,7 +1,9 @@
-"""Writes of the privacy app: a subject access disclosure, and one retention erasure."""
+"""Writes of the privacy app: a subject access disclosure, one retention erasure, and the
+deletion of spooled uploads no batch needs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from msht.audit.services import audit_record
 from msht.core.errors import ValidationError
 from msht.decisions.models import Decision
 from msht.ingest.models import IngestedRecord, IngestedRecordVersion, QuarantinedRow
+from msht.ingest.queued import SPOOL_GRACE, spool_orphans
 from msht.intelligence.models import IntelligenceReport, SuspectRecord
 from msht.linkage.models import ClericalPair, LinkageKind
 from msht.privacy.documents import export_html, export_json
@@ -37,6 +40,9 @@ STILL_REFERENCED = (
     "{object_type} {object_id} was not erased: {count} other row(s) still refer to it "
     "({tables}); nothing of the group was changed"
 )
+SPOOL_FILE_NOT_DELETED = "The spooled upload {name} could not be deleted: {error}"
+# What the audit trail calls the spooled copies of uploaded exports (they have no table).
+SPOOL_OBJECT_TYPE = "ingest.spoolfile"
 
 # What identifies a person in a description (core.records.DescribedPerson). Gender and
 # nationalities stay: the national statistics count them (DOMAIN.md, 'The national picture').
@@ -294,3 +300,47 @@ def _erase_in_transaction(actor: Actor | None, group: RetentionGroup) -> dict[st
             },
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SpoolPurge:
+    """Spooled files deleted, per reason (ingest.queued.SpoolOrphanReason), and any that
+    could not be, each with its reason."""
+
+    deleted: dict[str, int]
+    failures: list[str]
+
+
+def spool_files_purge(actor: Actor | None, *, now: dt.datetime) -> SpoolPurge:
+    """Delete the spooled uploads no upload or batch needs (ingest.queued.spool_orphans,
+    SPOOL_GRACE): copies of agency exports kept for no purpose. One ``record.erased`` event
+    counts them; a second run finds nothing and records nothing."""
+    deleted: Counter[str] = Counter()
+    names: list[str] = []
+    failures: list[str] = []
+    with transaction.atomic():
+        # A deleted file cannot come back with a rollback, so the event is written after the
+        # deletions and names only the files this run deleted.
+        for orphan in spool_orphans(now=now):
+            try:
+                orphan.path.unlink()
+            except FileNotFoundError:
+                continue  # its own upload or batch deleted it meanwhile
+            except OSError as error:
+                failures.append(SPOOL_FILE_NOT_DELETED.format(name=orphan.path.name, error=error))
+                continue
+            deleted[str(orphan.reason)] += 1
+            names.append(orphan.path.name)
+        if names:
+            audit_record(
+                actor,
+                event_type=AuditEventType.RECORD_ERASED,
+                object_type=SPOOL_OBJECT_TYPE,
+                details={
+                    "deleted": len(names),
+                    "reasons": dict(sorted(deleted.items())),
+                    "files": names,
+                    "grace_hours": SPOOL_GRACE.total_seconds() / 3600,
+                },
+            )
+    return SpoolPurge(dict(sorted(deleted.items())), failures)

@@ -14,8 +14,14 @@ from rich.table import Table
 
 from msht.accounts.models import User
 from msht.core.errors import ValidationError
-from msht.privacy.retention import RetentionGroup, retention_plan, retention_summary
-from msht.privacy.services import retention_erase
+from msht.ingest.queued import SPOOL_GRACE
+from msht.privacy.retention import (
+    RetentionGroup,
+    retention_plan,
+    retention_summary,
+    spool_summary,
+)
+from msht.privacy.services import retention_erase, spool_files_purge
 from msht.referrals.idempotency import (
     KEY_LIFETIME,
     idempotency_keys_expired,
@@ -23,6 +29,7 @@ from msht.referrals.idempotency import (
 )
 
 KEYS_HOURS = f"{KEY_LIFETIME.total_seconds() / 3600:.0f}"
+SPOOL_HOURS = f"{SPOOL_GRACE.total_seconds() / 3600:.0f}"
 
 
 class Command(BaseCommand):
@@ -31,7 +38,10 @@ class Command(BaseCommand):
         "retention_* rules), one transaction and one record.erased audit event per record "
         "group, and delete the API's idempotency keys older than "
         f"{KEYS_HOURS} hours with the answers stored with them (as `msht idempotency-keys "
-        "purge` does). --dry-run changes nothing and lists what would happen, per app."
+        "purge` does), and the spooled uploads no batch needs: a copy whose batch never "
+        f"committed or does not exist, older than {SPOOL_HOURS} hour(s), and the file of a "
+        "complete or rejected batch. --dry-run changes nothing and lists what would happen, "
+        "per app."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -51,11 +61,16 @@ class Command(BaseCommand):
         rows: dict[str, int] = {}
         if options["dry_run"]:
             keys = idempotency_keys_expired(now=now)
+            spool = spool_summary(now=now)
         else:
             rows = self._erase(actor, plan, console, quiet=options["json"])
             # Their stored answers copy referrals' personal data: a deployment that schedules
             # only this command must not keep them past their lifetime.
             keys = idempotency_keys_purge(actor, now=now)
+            # Likewise the spooled copies of agency exports that no batch will ingest.
+            purge = spool_files_purge(actor, now=now)
+            spool = purge.deleted
+            self.failures.extend(purge.failures)
         summary = retention_summary(plan)
         if options["json"]:
             result = {
@@ -64,6 +79,7 @@ class Command(BaseCommand):
                 "groups": summary,
                 "rows": rows,
                 "idempotency_keys": keys,
+                "spool_files": spool,
                 "failures": self.failures,
             }
             self.stdout.write(json.dumps(result, indent=2))
@@ -79,6 +95,11 @@ class Command(BaseCommand):
             console.print(f"  {name}: {count} rows")
         verb = "would be deleted" if options["dry_run"] else "deleted"
         console.print(f"API idempotency keys older than {KEYS_HOURS} hours {verb}: {keys}")
+        reasons = ", ".join(f"{reason} {count}" for reason, count in spool.items())
+        console.print(
+            f"Spooled uploads no batch needs {verb}: {sum(spool.values())}"
+            + (f" ({reasons})" if reasons else "")
+        )
         self._fail_if_any()
 
     def _fail_if_any(self) -> None:
