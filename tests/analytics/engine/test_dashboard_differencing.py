@@ -6,7 +6,11 @@ recovers no suppressed figure, of the nation or of an organisation."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -268,3 +272,39 @@ def test_protect_dashboard_gives_the_figures_protected_with_every_organisation(
 
     assert one.pattern == together["kent"].pattern
     assert _pages({"kent": one}) == _pages({"kent": together["kent"]})
+
+
+_PATTERN_DIGEST = """
+import hashlib
+from msht.analytics.engine.dashboard import protect_dashboards
+from msht.analytics.engine.disclosure import DisclosureRules
+from tests.analytics.engine.dashboard_world import QUARTER, THRESHOLD, world_of
+from tests.analytics.engine.test_dashboard_differencing import (
+    CODES, ORGANISATION_WEIGHTS, ORGANISATIONS,
+)
+connection, _referrals = world_of(CODES, ORGANISATION_WEIGHTS)
+figures = protect_dashboards(
+    connection, QUARTER, organisations=ORGANISATIONS, rules=DisclosureRules(THRESHOLD)
+)
+pattern = sorted((repr(quantity), hidden) for quantity, hidden in figures[None].pattern.items())
+print(hashlib.sha256(repr(pattern).encode()).hexdigest())
+"""
+
+
+def test_the_suppression_is_the_same_whatever_the_hash_seed() -> None:
+    # Sets of figures iterate in an order that follows Python's hash seed; the programmes'
+    # equations must not, or which figures are suppressed changes from one run to the next.
+    digests = set()
+    for seed in ("1", "3"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", _PATTERN_DIGEST],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=Path(__file__).resolve().parents[3],
+            check=True,
+        )
+        digests.add(run.stdout.strip())
+
+    assert len(digests) == 1
