@@ -457,7 +457,6 @@ class UserListView(View):
             "users": shown,
             "page": page,
             "page_numbers": page_numbers(page),
-            "ellipsis": page.paginator.ELLIPSIS,
             "page_query": query.urlencode(),
         }
         return render(request, self.template_name, context)
