@@ -232,3 +232,30 @@ def test_people_counted_after_real_linkage_are_within_two_percent_of_the_truth(
     assert referrals == len(in_2024)
     assert abs(people - true_people) <= 0.02 * true_people
     assert referrals > people
+
+
+def test_no_people_figure_stands_beside_a_suppressed_referral_count(
+    analytics_world: AnalyticsWorld, tmp_path: Path
+) -> None:
+    # People are never more than referrals and are 0 exactly when referrals are: a people
+    # figure shown beside a suppressed referral count bounds it, and a 0 gives it away.
+    result = statistics_publish(None, period="2024Q3", out=tmp_path, store=analytics_world.store)
+    checked = 0
+    given_away = []
+    for data in result.publication.tables:
+        table = table_from_json(data)
+        for heading in table.columns:
+            if not heading.startswith("Referrals: "):
+                continue
+            people_heading = "People: " + heading.removeprefix("Referrals: ")
+            if people_heading not in table.columns:
+                continue
+            pairs = zip(table.column(heading), table.column(people_heading), strict=True)
+            for row, (referrals, people) in enumerate(pairs):
+                if referrals == "[c]":
+                    checked += 1
+                    if people != "[c]":
+                        given_away.append((table.key, table.rows[row][0], heading, people))
+
+    assert checked > 0
+    assert given_away == []

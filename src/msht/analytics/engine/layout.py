@@ -85,9 +85,12 @@ class Protected:
     def people(self, quantity: Quantity) -> CellValue:
         key = Quantity(PEOPLE, quantity.family, quantity.category, quantity.column, quantity.span)
         if key not in self.release.people:
-            # No referral in a cell means no person in it; other populations have no people.
-            counted = quantity.system == "referrals"
-            return 0 if counted else Marker.NOT_AVAILABLE.value
+            # Other populations have no people. No referral in a cell means no person in
+            # it, but a 0 shown beside a suppressed referral count would give that count
+            # away (a disclosive zero's row, or a partner that is truly 0).
+            if quantity.system != "referrals":
+                return Marker.NOT_AVAILABLE.value
+            return Marker.SUPPRESSED.value if self.pattern.get(quantity, False) else 0
         if self.people_pattern.get(key, True):
             return Marker.SUPPRESSED.value
         return self.rules.rounded(self.release.people[key])
