@@ -131,5 +131,5 @@ class DecisionListApi(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         referral = _referral(request, reference)
-        decisions = selectors.decision_list_for_referral(request.user, referral=referral)
+        decisions = selectors.decision_list_for_referral_read(request.user, referral=referral)
         return Response(self.OutputSerializer(decisions, many=True).data)

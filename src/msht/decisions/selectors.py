@@ -11,12 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from msht.accounts.models import Organisation, OrganisationType
 from msht.accounts.rules import Action, Actor, can, referrals_visible_to, require
-from msht.audit.models import AuditEvent
+from msht.audit.models import AuditEvent, AuditEventType
+from msht.audit.services import audit_record, audit_record_many
 from msht.core.calendar import working_days_between
 from msht.core.reference import UkNation
 from msht.decisions.models import AssuranceStatus, Decision, DecisionOutcome, DecisionStage
@@ -132,8 +134,17 @@ def decision_list_awaiting_assurance(actor: Actor) -> QuerySet[Decision]:
 
 
 def decision_get_for_assurance(actor: Actor, *, pk: int) -> Decision:
-    """One decision awaiting assurance that ``actor`` may assure (DECISION_ASSURE)."""
-    return decision_list_awaiting_assurance(actor).get(pk=pk)
+    """One decision awaiting assurance that ``actor`` may assure (DECISION_ASSURE); the page
+    shows its reasons about the person, so the read is audited."""
+    decision = decision_list_awaiting_assurance(actor).get(pk=pk)
+    with transaction.atomic():
+        audit_record(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            obj=decision,
+            details={"via": "assurance", "referral": decision.referral.reference},
+        )
+    return decision
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,21 @@ def decision_list_for_referral(actor: Actor, *, referral: Referral) -> QuerySet[
             assurance_status__in=[AssuranceStatus.NOT_REQUIRED, AssuranceStatus.APPROVED]
         )
     return decisions.order_by("started_on", "pk")
+
+
+def decision_list_for_referral_read(actor: Actor, *, referral: Referral) -> list[Decision]:
+    """A referral's decisions for the API (``decision_list_for_referral``); each carries its
+    reasons about the person, so every decision listed is an audited read, one event each."""
+    decisions = list(decision_list_for_referral(actor, referral=referral))
+    with transaction.atomic():
+        audit_record_many(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            object_type=Decision._meta.label_lower,
+            object_ids=[str(decision.pk) for decision in decisions],
+            details={"page": "decisions API", "referral": referral.reference},
+        )
+    return decisions
 
 
 def decision_get(actor: Actor, *, pk: int) -> Decision:

@@ -5,6 +5,7 @@ of Pursue outcomes, each as far as the reader may see it. The network graph's re
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -40,20 +41,26 @@ class SuspectProfile:
     networks: list[NetworkShown]
 
 
+def _records_of_key(key: str) -> Q | None:
+    """The suspect records a suspect key names: every record of a linked entity
+    (``entity-<uuid>``), or one record linkage has not placed (``record-<id>``)."""
+    kind, _, identifier = key.partition("-")
+    if kind == "entity" and is_uuid(identifier):
+        return Q(entity_id=uuid.UUID(identifier))
+    if kind == "record" and identifier.isdigit():
+        return Q(pk=int(identifier), entity__isnull=True)
+    return None
+
+
 def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
     """A suspect by node key (``entity-<uuid>`` or ``record-<id>``): every record of the
     entity, the intelligence naming any of them that the reader may see, the Pursue
     outcomes, and the victims connected as pseudonymous keys (investigators do not see
     victims' records). Reading the records is audited by the caller's service."""
     require(actor, Action.SUSPECT_VIEW)
-    kind, _, identifier = key.partition("-")
     records = SuspectRecord.objects.select_related("source_organisation", "nationality")
-    if kind == "entity" and is_uuid(identifier):
-        chosen = list(records.filter(entity_id=uuid.UUID(identifier)).order_by("pk"))
-    elif kind == "record" and identifier.isdigit():
-        chosen = list(records.filter(pk=int(identifier), entity__isnull=True))
-    else:
-        chosen = []
+    named = _records_of_key(key)
+    chosen = [] if named is None else list(records.filter(named).order_by("pk"))
     if not chosen:
         raise SuspectRecord.DoesNotExist(key)
     visible = intelligence_visible_to(
@@ -69,6 +76,19 @@ def suspect_profile(actor: Actor, key: str) -> SuspectProfile:
         victims_connected=victims,
         networks=networks,
     )
+
+
+def suspect_record_ids_of_nodes(actor: Actor, nodes: Iterable[str]) -> list[int]:
+    """The suspect records behind a network's suspect nodes (``suspect:<key>``, as
+    ``suspect_profile`` reads a key), for auditing what a network page shows (SUSPECT_VIEW)."""
+    require(actor, Action.SUSPECT_VIEW)
+    wanted = Q(pk__in=[])
+    for name in nodes:
+        kind, _, key = name.partition(":")
+        named = _records_of_key(key) if kind == "suspect" else None
+        if named is not None:
+            wanted |= named
+    return list(SuspectRecord.objects.filter(wanted).order_by("pk").values_list("pk", flat=True))
 
 
 def intelligence_report_list(actor: Actor) -> QuerySet[IntelligenceReport]:

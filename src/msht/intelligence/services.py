@@ -133,6 +133,23 @@ def suspect_profile_read(actor: Actor, *, key: str) -> selectors.SuspectProfile:
     return profile
 
 
+def network_view_read(actor: Actor, *, run: NetworkRun, number: int) -> networks.NetworkView:
+    """One network page as the reader may see it (``networks.network_view``). It shows the
+    phones, addresses and vehicles recorded with its suspects, so each suspect record behind
+    a suspect shown is an audited read, as on the suspect page."""
+    view = networks.network_view(actor, run, number)
+    records = selectors.suspect_record_ids_of_nodes(actor, view.network.suspects)
+    with transaction.atomic():
+        audit_record_many(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            object_type=SuspectRecord._meta.label_lower,
+            object_ids=[str(pk) for pk in records],
+            details={"page": "network", "run": run.pk, "network": number},
+        )
+    return view
+
+
 def _audit_reports_read(actor: Actor, reports: list[IntelligenceReport], *, page: str) -> None:
     """Who saw which report, one chained event per report shown (issue 7)."""
     audit_record_many(

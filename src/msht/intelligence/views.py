@@ -56,7 +56,7 @@ class NetworkDetailView(View):
     def get(self, request: HttpRequest, number: int) -> HttpResponse:
         run = _latest_run(request)
         try:
-            view = networks.network_view(request.user, run, number)
+            view = services.network_view_read(request.user, run=run, number=number)
         except CandidateNetwork.DoesNotExist:
             raise Http404("No such network") from None
         graph = {

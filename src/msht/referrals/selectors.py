@@ -14,7 +14,7 @@ from msht.accounts.rules import (
     require,
 )
 from msht.audit.models import AuditEventType
-from msht.audit.services import audit_record
+from msht.audit.services import audit_record, audit_record_many
 from msht.referrals.models import PersonRecord, Referral, ReferralStatus
 
 
@@ -69,6 +69,21 @@ def referral_list_drafts(actor: Actor) -> QuerySet[Referral]:
         .select_related("person_record")
         .order_by("-updated_at")
     )
+
+
+def referral_list_drafts_read(actor: Actor) -> list[Referral]:
+    """The actor's drafts for the drafts page (``referral_list_drafts``). Each row names its
+    person, so every person record listed is an audited read, one event each."""
+    drafts = list(referral_list_drafts(actor))
+    with transaction.atomic():
+        audit_record_many(
+            actor,
+            event_type=AuditEventType.RECORD_VIEWED,
+            object_type=PersonRecord._meta.label_lower,
+            object_ids=[str(draft.person_record_id) for draft in drafts],
+            details={"page": "drafts"},
+        )
+    return drafts
 
 
 def referral_get_draft(actor: Actor, *, reference: str) -> Referral:

@@ -28,7 +28,7 @@ from msht.referrals.models import Referral
 from msht.referrals.selectors import (
     referral_get,
     referral_get_draft,
-    referral_list_drafts,
+    referral_list_drafts_read,
     referral_list_organisation,
 )
 from msht.referrals.services import (
@@ -234,7 +234,7 @@ class ReferralConfirmationView(View):
 class ReferralDraftListView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         require(request.user, Action.REFERRAL_CREATE)
-        drafts = referral_list_drafts(request.user)
+        drafts = referral_list_drafts_read(request.user)
         return render(request, "referrals/drafts.html", {"drafts": drafts})
 
 
