@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files answer here, before sessions and authentication are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in the path or query answers 404 or 400 before any database query.
+    "msht.core.middleware.NulCharacterMiddleware",
     "csp.middleware.CSPMiddleware",
     # Pages carry people's details: no browser or proxy may keep a copy.
     "msht.accounts.middleware.NoStoreMiddleware",
@@ -331,7 +333,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, answering 400 (not 500) to a body nested too deeply.
+    "DEFAULT_PARSER_CLASSES": ["msht.core.api.JsonParser"],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from rest_framework.test import APIClient
 
 from msht.accounts.models import User
-from msht.decisions.models import AssuranceStatus
+from msht.decisions.models import AssuranceStatus, Decision, DecisionStage
+from msht.decisions.services import DECISION_AWAITING_ASSURANCE
 from msht.referrals.models import Referral, ReferralStatus
 from tests.accounts.factories import DecisionMakerFactory, QualityAssurerFactory, UserFactory
-from tests.decisions.factories import PositiveRgDecisionFactory
+from tests.core.test_api import nul_parameters_refused
+from tests.decisions.factories import PendingCgDecisionFactory, PositiveRgDecisionFactory
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +137,63 @@ def test_schema_describes_the_decision_endpoints() -> None:
     client.force_login(UserFactory.create())
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/decisions/referrals/{reference}/rg/" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "stage", [DecisionStage.REASONABLE_GROUNDS, DecisionStage.CONCLUSIVE_GROUNDS]
+)
+def test_no_second_decision_while_a_negative_one_awaits_assurance(stage: DecisionStage) -> None:
+    # The fuzz run recorded six negative RG decisions, then a positive one, on one referral.
+    if stage == DecisionStage.REASONABLE_GROUNDS:
+        referral = ReferralFactory.create(referred_on=dt.date(2024, 6, 1))
+    else:
+        referral = PositiveRgDecisionFactory.create(
+            decided_on=dt.date(2024, 7, 1), recovery_period_ends_on=dt.date(2024, 7, 31)
+        ).referral
+    url = _urls(referral)[stage.value]
+    client = _client(DecisionMakerFactory.create())
+    negative = client.post(url, {"outcome": "negative", "reasons": "Not met."}, format="json")
+    assert negative.status_code == 201, negative.json()
+    assert negative.json()["assurance_status"] == AssuranceStatus.AWAITING
+    status_before = Referral.objects.get(pk=referral.pk).status
+    for outcome in ("negative", "positive"):
+        again = client.post(url, {"outcome": outcome, "reasons": "Again."}, format="json")
+        assert again.status_code == 400
+        assert again.json() == {"problems": [DECISION_AWAITING_ASSURANCE]}
+    assert Decision.objects.filter(referral=referral, stage=stage).count() == 1
+    assert Referral.objects.get(pk=referral.pk).status == status_before
+
+
+def _enum(schema: dict[str, Any], node: dict[str, Any]) -> set[str]:
+    """Every value a property of the schema allows, following $ref and oneOf."""
+    if "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    values = set(node.get("enum", []))
+    for choice in node.get("oneOf", []):
+        values |= _enum(schema, choice)
+    return values
+
+
+def test_a_pending_decisions_blank_outcome_is_in_the_schema() -> None:
+    pending = PendingCgDecisionFactory.create()
+    response = _client(DecisionMakerFactory.create()).get(_urls(pending.referral)["list"])
+    assert response.status_code == 200
+    assert [d["outcome"] for d in response.json()] == [""]
+    client = APIClient()
+    client.force_login(UserFactory.create())
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    outcome = schema["components"]["schemas"]["DecisionOutput"]["properties"]["outcome"]
+    assert _enum(schema, outcome) == {"", "positive", "negative", "withdrawn"}
+    reasons = schema["components"]["schemas"]["DecisionRecordInput"]["properties"]["reasons"]
+    assert reasons["minLength"] == 1
+
+
+@pytest.mark.parametrize("endpoint", ["list", "rg", "cg"])
+def test_a_reference_holding_nul_answers_404_without_a_query(endpoint: str) -> None:
+    client = _client(DecisionMakerFactory.create())
+    url = f"/api/decisions/referrals/NRM%00/{'' if endpoint == 'list' else endpoint + '/'}"
+    with connection.execute_wrapper(nul_parameters_refused):
+        response = (
+            client.get(url) if endpoint == "list" else client.post(url, DECISION, format="json")
+        )
+    assert response.status_code == 404

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from msht.accounts.models import Role
 from msht.audit.models import AuditEvent, AuditEventType
+from msht.core.api import BODY_TOO_DEEP, MAX_NESTING
+from msht.core.middleware import NO_PAGE
 from msht.intelligence.models import IntelligenceReport
 from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.core.test_api import nul_parameters_refused
 from tests.intelligence.factories import SuspectRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +166,27 @@ def test_analysts_may_not_record_outcomes() -> None:
     body = {"outcome_type": "arrest", "occurred_on": "2024-05-02", "network_reference": "OP-1"}
 
     assert _client(Role.ANALYST).post(OUTCOMES, body, format="json").status_code == 403
+
+
+def test_a_reference_holding_nul_answers_404_without_a_query() -> None:
+    with connection.execute_wrapper(nul_parameters_refused):
+        response = _client().get(f"{REPORTS}INT%00/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": NO_PAGE}
+
+
+@pytest.mark.parametrize("path", [REPORTS, "/api/intelligence/pursue-outcomes/"])
+def test_a_body_nested_too_deeply_answers_400(path: str) -> None:
+    depth = MAX_NESTING + 1
+    body = '{"vehicles": ' + "[" * depth + "]" * depth + "}"
+    response = _client().post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": BODY_TOO_DEEP}
+    assert not IntelligenceReport.objects.exists()
+
+
+def test_schema_says_a_report_needs_a_summary() -> None:
+    schema = _client().get("/api/schema/", {"format": "json"}).json()
+    report = schema["components"]["schemas"]["IntelligenceInput"]
+    assert "summary" in report["required"]
+    assert report["properties"]["summary"]["minLength"] == 1

@@ -7,14 +7,19 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from msht.accounts.models import User
+from msht.core.api import BODY_TOO_DEEP, MAX_NESTING
+from msht.core.middleware import NO_PAGE
 from msht.referrals import services
-from msht.referrals.models import Referral, ReferralStatus
+from msht.referrals.idempotency import KEY_HEADER
+from msht.referrals.models import Referral, ReferralIdempotencyKey, ReferralStatus
 from msht.referrals.services import referral_draft_save, referral_submit
 from tests.accounts.factories import DecisionMakerFactory, UserFactory, confirmed_device_for
+from tests.core.test_api import nul_parameters_refused
 from tests.referrals.factories import complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +229,56 @@ def test_schema_describes_every_referral_operation() -> None:
         "referral_amend",
         "duty_to_notify_create",
     } <= operations
+
+
+def test_a_lone_surrogate_sent_with_an_idempotency_key_is_a_field_error() -> None:
+    # JSON may escape a lone surrogate, which UTF-8 cannot encode: the key's digest once
+    # failed on it (a 500) before the body was validated.
+    response = _client(UserFactory.create()).post(
+        COLLECTION,
+        '{"submit": false, "given_names": "\\ud800"}',
+        content_type="application/json",
+        headers={KEY_HEADER: "3f1c9a52-surrogate"},
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["given_names"]
+    assert not Referral.objects.exists()
+    assert not ReferralIdempotencyKey.objects.exists()
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 100_000])
+@pytest.mark.parametrize("path", [COLLECTION, f"{COLLECTION}duty-to-notify-reports/"])
+def test_a_body_nested_too_deeply_answers_400(path: str, depth: int) -> None:
+    body = '{"submit": false, "aliases": ' + "[" * depth + "]" * depth + "}"
+    response = _client(UserFactory.create()).post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": BODY_TOO_DEEP}
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "payload"),
+    [
+        ("get", "", None),
+        ("post", "amendments/", {"narrative": "x", "reason": "y"}),
+        ("post", "submission/", None),
+    ],
+)
+def test_a_reference_holding_nul_answers_404_without_a_query(
+    method: str, suffix: str, payload: dict[str, str] | None
+) -> None:
+    # PostgreSQL refuses NUL in a query parameter: the lookup once answered 500 there.
+    client = _client(UserFactory.create())
+    with connection.execute_wrapper(nul_parameters_refused):
+        response = getattr(client, method)(f"{COLLECTION}NRM%00/{suffix}", payload, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": NO_PAGE}
+
+
+def test_schema_says_an_amendment_needs_a_reason() -> None:
+    client = APIClient()
+    client.force_login(UserFactory.create())
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    amend = schema["components"]["schemas"]["ReferralAmendInput"]
+    assert "reason" in amend["required"]
+    assert amend["properties"]["reason"]["minLength"] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from msht.accounts.api_permissions import RulePermission
 from msht.accounts.rules import Action
+from msht.core.api import error_responses
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.decisions import selectors, services
 from msht.decisions.models import Decision, DecisionOutcome
@@ -23,6 +24,14 @@ from msht.referrals.models import Referral
 class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
     referral = serializers.CharField(source="referral.reference")
     decision_making_unit = serializers.CharField(source="decision_making_unit.code")
+    # Declared: read_only_fields makes DRF drop the model field's allow_blank, so the schema
+    # would leave out the blank outcome of a decision still to be made.
+    outcome = serializers.ChoiceField(
+        choices=DecisionOutcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank while the decision is still to be made.",
+    )
 
     class Meta:
         model = Decision
@@ -44,6 +53,12 @@ class DecisionOutputSerializer(serializers.ModelSerializer[Decision]):
         read_only_fields = fields
 
 
+PROBLEMS = OpenApiResponse(
+    description="Problems by field, or under `problems` when the referral does not await "
+    "this decision now"
+)
+
+
 def _referral(request: Request, reference: str) -> Referral:
     try:
         return selectors.referral_get_for_decision(request.user, reference=reference)
@@ -60,7 +75,7 @@ class _DecisionRecordApi(APIView):
         outcome = serializers.ChoiceField(
             choices=[DecisionOutcome.POSITIVE.value, DecisionOutcome.NEGATIVE.value]
         )
-        reasons = serializers.CharField(max_length=20000)
+        reasons = serializers.CharField(min_length=1, max_length=20000)
 
     OutputSerializer = DecisionOutputSerializer
 
@@ -92,7 +107,7 @@ class DecisionRgRecordApi(_DecisionRecordApi):
 
     @extend_schema(
         request=_DecisionRecordApi.InputSerializer,
-        responses={201: DecisionOutputSerializer},
+        responses={201: DecisionOutputSerializer, 400: PROBLEMS, **error_responses(401, 403, 404)},
         summary="Record a Reasonable Grounds decision on a referral",
     )
     def post(self, request: Request, reference: str) -> Response:
@@ -107,7 +122,7 @@ class DecisionCgRecordApi(_DecisionRecordApi):
 
     @extend_schema(
         request=_DecisionRecordApi.InputSerializer,
-        responses={201: DecisionOutputSerializer},
+        responses={201: DecisionOutputSerializer, 400: PROBLEMS, **error_responses(401, 403, 404)},
         summary="Record a Conclusive Grounds decision on a referral",
     )
     def post(self, request: Request, reference: str) -> Response:
@@ -126,7 +141,7 @@ class DecisionListApi(APIView):
     OutputSerializer = DecisionOutputSerializer
 
     @extend_schema(
-        responses={200: DecisionOutputSerializer(many=True)},
+        responses={200: DecisionOutputSerializer(many=True), **error_responses(401, 403, 404)},
         summary="List a referral's decisions",
     )
     def get(self, request: Request, reference: str) -> Response:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from msht.accounts.api_permissions import RulePermission
 from msht.accounts.rules import Action
+from msht.core.api import error_responses
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.intelligence import services
 from msht.intelligence.models import (
@@ -44,7 +45,7 @@ class IntelligenceInputSerializer(serializers.Serializer[dict[str, Any]]):
     handling_code = serializers.ChoiceField(choices=HandlingCode.choices)
     handling_conditions = serializers.CharField(required=False, allow_blank=True, default="")
     permitted_organisations = _texts("Organisation codes; handling code C only.")
-    summary = serializers.CharField(max_length=5000)
+    summary = serializers.CharField(min_length=1, max_length=5000)
     suspect_references = _texts("Source references of suspect records the report names.")
     phone_numbers = _texts("Phone numbers as given.")
     addresses = _texts("Addresses as given.")
@@ -132,7 +133,7 @@ class IntelligenceReportCollectionApi(_IntelligenceApi):
 
     @extend_schema(
         operation_id="intelligence_report_list",
-        responses={200: IntelligenceOutputSerializer(many=True)},
+        responses={200: IntelligenceOutputSerializer(many=True), **error_responses(401, 403)},
     )
     def get(self, request: Request) -> Response:
         reports = services.intelligence_report_list_read(request.user, page="intelligence API")
@@ -142,7 +143,11 @@ class IntelligenceReportCollectionApi(_IntelligenceApi):
     @extend_schema(
         operation_id="intelligence_report_submit",
         request=IntelligenceInputSerializer,
-        responses={201: IntelligenceOutputSerializer, 400: OpenApiResponse(description="Problems")},
+        responses={
+            201: IntelligenceOutputSerializer,
+            400: OpenApiResponse(description="Problems"),
+            **error_responses(401, 403),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = IntelligenceInputSerializer(data=request.data)
@@ -156,7 +161,8 @@ class IntelligenceReportDetailApi(_IntelligenceApi):
     required_action = Action.INTELLIGENCE_VIEW
 
     @extend_schema(
-        operation_id="intelligence_report_read", responses={200: IntelligenceOutputSerializer}
+        operation_id="intelligence_report_read",
+        responses={200: IntelligenceOutputSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, reference: str) -> Response:
         report = services.intelligence_report_read(request.user, reference=reference)
@@ -191,6 +197,7 @@ class PursueOutcomeCreateApi(_IntelligenceApi):
         responses={
             201: PursueOutcomeOutputSerializer,
             400: OpenApiResponse(description="Problems"),
+            **error_responses(401, 403),
         },
     )
     def post(self, request: Request) -> Response:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from msht.accounts.api_permissions import RulePermission
 from msht.accounts.rules import Action
+from msht.core.api import error_responses
 from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.core.reference import AgeGroup, ExploitationLocation, Gender, ImmigrationStatus
 from msht.referrals.answers import ReferralAnswers, referral_answers
@@ -210,6 +211,7 @@ class ReferralCreateApi(_MshtApi):
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(description=f"Problems by field (or with {KEY_HEADER})"),
+            **error_responses(401, 403),
             422: OpenApiResponse(
                 KEY_PROBLEM, description=f"The {KEY_HEADER} was used with a different body"
             ),
@@ -248,7 +250,10 @@ class ReferralListApi(_MshtApi):
     required_action = Action.REFERRAL_VIEW
     OutputSerializer: type[ReferralOutputSerializer] = ReferralOutputSerializer
 
-    @extend_schema(operation_id="referral_list", responses={200: OutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="referral_list",
+        responses={200: OutputSerializer(many=True), **error_responses(401, 403)},
+    )
     def get(self, request: Request) -> Response:
         referrals = referral_list_organisation(request.user)
         rows: Any = [_summary(referral) for referral in referrals]
@@ -272,7 +277,11 @@ class ReferralSubmitApi(_MshtApi):
     @extend_schema(
         operation_id="referral_submit",
         request=None,
-        responses={200: OutputSerializer, 400: OpenApiResponse(description="Problems by field")},
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="Problems by field"),
+            **error_responses(401, 403, 404),
+        },
     )
     def post(self, request: Request, reference: str) -> Response:
         referral = referral_submit(request.user, reference=reference)
@@ -283,7 +292,10 @@ class ReferralDetailApi(_MshtApi):
     required_action = Action.REFERRAL_VIEW
     OutputSerializer = ReferralDetailOutputSerializer
 
-    @extend_schema(operation_id="referral_read", responses={200: OutputSerializer})
+    @extend_schema(
+        operation_id="referral_read",
+        responses={200: OutputSerializer, **error_responses(401, 403, 404)},
+    )
     def get(self, request: Request, reference: str) -> Response:
         referral = referral_get(request.user, reference=reference)
         return Response(self.OutputSerializer(_detail(referral)).data)
@@ -294,7 +306,7 @@ class ReferralAmendApi(_MshtApi):
 
     @extend_schema_serializer(component_name="ReferralAmendInput")
     class InputSerializer(AnswersSerializer):
-        reason = serializers.CharField(help_text="Why the referral is amended.")
+        reason = serializers.CharField(min_length=1, help_text="Why the referral is amended.")
 
     class OutputSerializer(serializers.Serializer[dict[str, Any]]):
         reference = serializers.CharField()
@@ -307,7 +319,11 @@ class ReferralAmendApi(_MshtApi):
     @extend_schema(
         operation_id="referral_amend",
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: OpenApiResponse(description="Problems by field")},
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description="Problems by field"),
+            **error_responses(401, 403, 404),
+        },
     )
     def post(self, request: Request, reference: str) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -350,7 +366,11 @@ class DutyToNotifyCreateApi(_MshtApi):
     @extend_schema(
         operation_id="duty_to_notify_create",
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: OpenApiResponse(description="Problems by field")},
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description="Problems by field"),
+            **error_responses(401, 403),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)

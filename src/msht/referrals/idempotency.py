@@ -82,7 +82,9 @@ def request_digest(body: object) -> str:
     """SHA-256 of the body as canonical JSON: keys sorted, no spaces, so that the same
     request sent with other spacing or key order has the same digest."""
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    # JSON may escape a lone surrogate (\ud800), which UTF-8 cannot encode: hash it anyway,
+    # so that the body's validation, not the digest, answers (400, by field).
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _claim(user: User, key: str, digest: str) -> tuple[ReferralIdempotencyKey, bool]:

@@ -29,6 +29,7 @@ from msht.decisions.services.rules import (
     CG_NOT_AWAITED,
     CG_TARGET_DAYS,
     CG_TOO_EARLY,
+    DECISION_AWAITING_ASSURANCE,
     IMMIGRATION_ENFORCEMENT_REFUSED,
     ISSUED_NEGATIVE_STATUS,
     NOT_A_DECISION_MAKER,
@@ -52,6 +53,7 @@ from msht.decisions.services.rules import (
     guard_cg_not_too_early,
     guard_may_assure,
     guard_may_decide,
+    guard_none_awaiting_assurance,
     guard_outcome,
     guard_reconsiderable,
     guard_status,
@@ -68,6 +70,7 @@ __all__ = [
     "CG_NOT_AWAITED",
     "CG_TARGET_DAYS",
     "CG_TOO_EARLY",
+    "DECISION_AWAITING_ASSURANCE",
     "IMMIGRATION_ENFORCEMENT_REFUSED",
     "NOT_AN_ASSURER",
     "NOT_AWAITING_ASSURANCE",
@@ -233,6 +236,7 @@ def decision_record_rg(*, actor: Actor, referral: Referral, outcome: str, reason
         referral = _locked_referral(referral)
         unit = guard_may_decide(actor, referral)
         guard_status(referral, ReferralStatus.SUBMITTED, RG_NOT_AWAITED)
+        guard_none_awaiting_assurance(referral, DecisionStage.REASONABLE_GROUNDS)
         guard_outcome(outcome, reasons)
         decision = _pending(referral, DecisionStage.REASONABLE_GROUNDS) or Decision(
             referral=referral,
@@ -257,6 +261,7 @@ def decision_record_cg(*, actor: Actor, referral: Referral, outcome: str, reason
         referral = _locked_referral(referral)
         unit = guard_may_decide(actor, referral)
         guard_status(referral, ReferralStatus.RG_POSITIVE, CG_NOT_AWAITED)
+        guard_none_awaiting_assurance(referral, DecisionStage.CONCLUSIVE_GROUNDS)
         guard_outcome(outcome, reasons)
         today = _today()
         rg = (

@@ -54,6 +54,10 @@ REQUEST_REASONS_MISSING = "Enter why reconsideration is requested."
 WITHDRAW_NOT_OPEN = "Only a referral awaiting a decision can be withdrawn."
 WITHDRAW_REASON_MISSING = "Enter why the referral is withdrawn or closed."
 NOT_AWAITING_ASSURANCE = "This decision is not awaiting quality assurance."
+DECISION_AWAITING_ASSURANCE = (
+    "A negative decision at this stage is awaiting quality assurance: a quality assurer "
+    "approves it, or sends it back to be decided again, before another can be recorded."
+)
 ASSURER_IS_DECISION_MAKER = (
     "You cannot assure this decision: quality assurance needs a second person, not the "
     "decision maker."
@@ -146,6 +150,17 @@ def guard_outcome(outcome: str, reasons: str) -> None:
 def guard_status(referral: Referral, status: ReferralStatus, message: str) -> None:
     if referral.status != status:
         raise ValidationError(message, [message])
+
+
+def guard_none_awaiting_assurance(referral: Referral, stage: DecisionStage) -> None:
+    """One decision per stage at a time (DOMAIN.md, NRM 6): a negative one awaiting quality
+    assurance leaves the referral's status as it was, so without this a second decision
+    could be recorded beside it, and approving the first would then undo the second."""
+    awaiting = Decision.objects.filter(
+        referral=referral, stage=stage, assurance_status=AssuranceStatus.AWAITING
+    )
+    if awaiting.exists():
+        raise ValidationError(DECISION_AWAITING_ASSURANCE, [DECISION_AWAITING_ASSURANCE])
 
 
 def guard_cg_not_too_early(rg: Decision | None, today: dt.date) -> dt.date:
