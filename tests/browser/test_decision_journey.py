@@ -18,9 +18,8 @@ from msht.referrals.models import Referral, ReferralStatus
 from tests.accounts.factories import DecisionMakerFactory, QualityAssurerFactory
 from tests.browser.journeys import FACTORY_PASSWORD, assert_accessible, enter_second_factor
 from tests.decisions.factories import (
-    PendingCgDecisionFactory,
     PendingRgDecisionFactory,
-    PositiveRgDecisionFactory,
+    cg_decision_due,
 )
 from tests.referrals.factories import ReferralFactory
 
@@ -90,22 +89,13 @@ def test_another_decision_maker_records_cg_after_the_recovery_period(
     open_as: Any, live_server: LiveServer
 ) -> None:
     today = timezone.localdate()
-    rg = PositiveRgDecisionFactory.create(
-        referral__referred_on=today - dt.timedelta(days=60),
-        decided_on=today - dt.timedelta(days=55),
-        recovery_period_ends_on=today - dt.timedelta(days=25),
-    )
-    PendingCgDecisionFactory.create(
-        referral=rg.referral,
-        started_on=today - dt.timedelta(days=25),
-        deadline=today + dt.timedelta(days=35),
-    )
+    cg = cg_decision_due(today)
     page = open_as(DecisionMakerFactory.create().username)
     page.get_by_role("link", name="Your work queue").click()
     page.get_by_label("Decision due").select_option("cg")
     page.get_by_role("button", name="Apply filters").click()
     assert_accessible(page)
-    page.get_by_role("link", name=rg.referral.reference).click()
+    page.get_by_role("link", name=cg.referral.reference).click()
     page.get_by_role("button", name="Record Conclusive Grounds decision").click()
     _decide(page, "Positive", "On the balance of probabilities a victim of modern slavery.")
     expect(page.get_by_test_id("case-status")).to_have_text(ReferralStatus.CG_POSITIVE.label)

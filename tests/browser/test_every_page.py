@@ -62,9 +62,8 @@ from tests.browser.journeys import ENTER_CODE, FACTORY_PASSWORD
 from tests.decisions.factories import (
     AwaitingAssuranceRgDecisionFactory,
     NegativeRgDecisionFactory,
-    PendingCgDecisionFactory,
     PendingRgDecisionFactory,
-    PositiveRgDecisionFactory,
+    cg_decision_due,
 )
 from tests.estimation.worlds import linked_referrals_world
 from tests.fairness.runs import stored_biased_run
@@ -298,16 +297,7 @@ def _casework(users: dict[str, User]) -> dict[str, Any]:
         reference=referral_draft_save(referrer, answers=complete_answers()).reference,
     )
     draft = referral_draft_save(referrer, answers=complete_answers(narrative=""))
-    rg = PositiveRgDecisionFactory.create(
-        referral__referred_on=today - dt.timedelta(days=60),
-        decided_on=today - dt.timedelta(days=55),
-        recovery_period_ends_on=today - dt.timedelta(days=25),
-    )
-    PendingCgDecisionFactory.create(
-        referral=rg.referral,
-        started_on=today - dt.timedelta(days=25),
-        deadline=today + dt.timedelta(days=35),
-    )
+    cg = cg_decision_due(today)
     PendingRgDecisionFactory.create(
         referral__referred_on=today - dt.timedelta(days=30), deadline=today - dt.timedelta(days=5)
     )
@@ -323,7 +313,7 @@ def _casework(users: dict[str, User]) -> dict[str, Any]:
     return {
         "submitted": submitted.reference,
         "draft": draft.reference,
-        "rg_positive": rg.referral.reference,
+        "rg_positive": cg.referral.reference,
         "awaiting_assurance": awaiting.pk,
         "negative": (negative.referral.reference, negative.pk),
         "reconsideration": (negative.referral.reference, reconsideration.pk),

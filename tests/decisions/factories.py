@@ -64,3 +64,18 @@ class PendingCgDecisionFactory(PendingRgDecisionFactory):
 
     referral = SubFactory(ReferralFactory, status=ReferralStatus.RG_POSITIVE)
     stage = DecisionStage.CONCLUSIVE_GROUNDS
+
+
+def cg_decision_due(today: dt.date) -> Decision:
+    """A referral awaiting its CG decision: a positive RG 55 days ago whose recovery period
+    ended 25 days ago, and the CG decision started then, due in 35 days."""
+    rg = PositiveRgDecisionFactory.create(
+        referral__referred_on=today - dt.timedelta(days=60),
+        decided_on=today - dt.timedelta(days=55),
+        recovery_period_ends_on=today - dt.timedelta(days=25),
+    )
+    return PendingCgDecisionFactory.create(
+        referral=rg.referral,
+        started_on=today - dt.timedelta(days=25),
+        deadline=today + dt.timedelta(days=35),
+    )
