@@ -137,6 +137,11 @@ def test_a_batch_whose_process_cannot_start_is_rejected_with_the_reason(
     assert "no such interpreter" in batch.problems[0]
     # Nothing will ingest the export now, so no copy of it is kept.
     assert not queued.spool_path(batch).exists()
+    rejected = AuditEvent.objects.filter(
+        event_type=AuditEventType.INGEST_BATCH, object_id=str(batch.pk)
+    ).last()
+    assert rejected is not None
+    assert rejected.details["state"] == BatchState.REJECTED
 
 
 def test_a_batch_stopped_half_way_is_completed_by_running_the_command_again(

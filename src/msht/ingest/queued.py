@@ -211,15 +211,7 @@ def _start(batch_pk: int) -> None:
             detached.msht_command("ingest-queued", str(batch_pk)), log=log_path(batch_pk)
         )
     except OSError as error:
-        Batch.objects.filter(pk=batch_pk).update(
-            state=BatchState.REJECTED,
-            problems=[NOT_STARTED.format(error=error)],
-            finished_at=timezone.now(),
-        )
-        # Nothing will ingest the file now: kept, it would be an export held for no purpose.
-        batch = Batch.objects.filter(pk=batch_pk).first()
-        if batch is not None:
-            spool_path(batch).unlink(missing_ok=True)
+        _reject(Batch.objects.get(pk=batch_pk), NOT_STARTED.format(error=error))
 
 
 def batch_run_queued(batch_pk: int, *, progress: ProgressCallback | None = None) -> IngestResult:
@@ -237,7 +229,7 @@ def batch_run_queued(batch_pk: int, *, progress: ProgressCallback | None = None)
         raise ValidationError(SPOOL_MISSING.format(pk=batch.pk))
     if batch.started_by is None or not can(batch.started_by, Action.INGEST_RUN):
         # Checked again: the account may have changed while the file waited.
-        _refuse(batch, path)
+        _reject(batch, UPLOADER_MAY_NOT)
         raise ValidationError(UPLOADER_MAY_NOT)
     result = batch_ingest(
         batch.started_by,
@@ -252,11 +244,12 @@ def batch_run_queued(batch_pk: int, *, progress: ProgressCallback | None = None)
     return result
 
 
-def _refuse(batch: Batch, path: Path) -> None:
-    """Reject a queued batch that may not be ingested, and delete its spooled file."""
+def _reject(batch: Batch, problem: str) -> None:
+    """Reject a queued batch with the reason, audited, and delete its spooled file: nothing
+    will ingest it now, and kept it would be an export held for no purpose."""
     with transaction.atomic():
         batch.state = BatchState.REJECTED
-        batch.problems = [UPLOADER_MAY_NOT]
+        batch.problems = [problem]
         batch.finished_at = timezone.now()
         batch.save(update_fields=["state", "problems", "finished_at"])
         audit_record(
@@ -265,4 +258,4 @@ def _refuse(batch: Batch, path: Path) -> None:
             obj=batch,
             details={"state": batch.state, "problems": batch.problems},
         )
-    path.unlink(missing_ok=True)
+    spool_path(batch).unlink(missing_ok=True)
