@@ -18,5 +18,7 @@ urlpatterns = [
     path("privacy/", include("msht.privacy.urls")),
 ]
 
-# The store unavailable (a database restart, a read-only or full disk) answers 503, not 500.
+# A request Django cannot read answers JSON on the API; the store unavailable (a database
+# restart, a read-only or full disk) answers 503, not 500.
+handler400 = "msht.core.errorpages.bad_request"
 handler500 = "msht.core.errorpages.server_error"

@@ -1,5 +1,6 @@
-"""The answer to an unexpected error: 503 when the store is unavailable, 500 otherwise;
-JSON under /api/, the GOV.UK page elsewhere, never the error itself."""
+"""The answer to an unexpected error: 503 when the store is unavailable, 500 otherwise; to a
+request Django cannot read, 400; JSON under /api/, the GOV.UK page elsewhere, never the
+error itself."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from msht.core.errorpages import RETRY_AFTER_SECONDS, SERVER_ERROR, UNAVAILABLE, server_error
+from msht.core.errorpages import (
+    RETRY_AFTER_SECONDS,
+    SERVER_ERROR,
+    UNAVAILABLE,
+    server_error,
+)
 
 SECRET_DETAIL = "connection to server at 10.0.0.7 failed: password for msht_app"
 

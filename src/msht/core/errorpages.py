@@ -1,4 +1,5 @@
-"""The answer to a request that failed with an unexpected error (Django's ``handler500``).
+"""The answers to a request Django could not read (``handler400``) and to one that failed
+with an unexpected error (``handler500``).
 
 When the store cannot be used (PostgreSQL restarting or unreachable, a read-only or full
 disk), the answer is 503 Service Unavailable with a ``Retry-After``, not 500: the request
@@ -14,6 +15,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views.defaults import bad_request as page_bad_request
 
 # A connection lost during COMMIT leaves the outcome unknown, so "nothing was saved" would
 # not always be true: an API client retries with the same Idempotency-Key.
@@ -22,6 +24,7 @@ UNAVAILABLE = (
     "saved. Try again in a minute (over the API, with the same Idempotency-Key)."
 )
 SERVER_ERROR = "There is a problem with the service: nothing was saved."
+BAD_REQUEST = "The request could not be read: it is too large, or not well formed."
 RETRY_AFTER_SECONDS = 30
 API_PREFIX = "/api/"
 
@@ -47,3 +50,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for a request Django refused before any view (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, a suspicious header): JSON under /api/, as the API's own
+    errors are, the GOV.UK page (400.html) elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": BAD_REQUEST}, status=400)
+    return page_bad_request(request, exception)

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from msht.core.errorpages import API_PREFIX
+
 NUL = "\x00"
 NO_PAGE = "No such page."
 NUL_IN_QUERY = "The address holds a character no value may hold."
-API_PREFIX = "/api/"
 
 
 class NulCharacterMiddleware:
