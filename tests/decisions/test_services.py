@@ -386,3 +386,68 @@ def test_organisation_type_of_competent_authority_is_required_to_decide() -> Non
     )
     with _at(dt.date(2024, 7, 3)), pytest.raises(PermissionDeniedError):
         _rg(police_decision_maker, ReferralFactory.create())
+
+
+@pytest.mark.usefixtures("on_2024_07_03")
+def test_withdrawal_closes_a_negative_rg_awaiting_assurance(
+    decision_maker: User, assurer: User
+) -> None:
+    referral = ReferralFactory.create()
+    negative = _rg(decision_maker, referral, NEGATIVE)
+    withdrawn = services.referral_withdraw(
+        actor=decision_maker, referral=referral, reasons="The person withdrew consent."
+    )
+    referral.refresh_from_db()
+    negative.refresh_from_db()
+    assert withdrawn.pk == negative.pk
+    assert negative.outcome == DecisionOutcome.WITHDRAWN
+    assert negative.assurance_status == AssuranceStatus.NOT_REQUIRED
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert not Decision.objects.filter(assurance_status=AssuranceStatus.AWAITING).exists()
+    event = AuditEvent.objects.filter(
+        object_type="decisions.decision", object_id=str(negative.pk)
+    ).latest("sequence")
+    assert event.details["superseded_unassured"] == NEGATIVE
+    with pytest.raises(ValidationError, match=services.ASSURANCE_OF_WITHDRAWN):
+        services.decision_assure(actor=assurer, decision=negative, approve=True)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+
+
+def test_withdrawal_closes_a_negative_cg_awaiting_assurance(
+    decision_maker: User, assurer: User
+) -> None:
+    rg = PositiveRgDecisionFactory.create(
+        decided_on=dt.date(2024, 7, 3), recovery_period_ends_on=dt.date(2024, 8, 2)
+    )
+    with _at(dt.date(2024, 9, 2)):
+        cg = services.decision_record_cg(
+            actor=decision_maker, referral=rg.referral, outcome=NEGATIVE, reasons="Reasons."
+        )
+        services.referral_withdraw(actor=decision_maker, referral=rg.referral, reasons="Closed.")
+        with pytest.raises(ValidationError, match=services.ASSURANCE_OF_WITHDRAWN):
+            services.decision_assure(actor=assurer, decision=cg, approve=True)
+    cg.refresh_from_db()
+    rg.referral.refresh_from_db()
+    assert cg.outcome == DecisionOutcome.WITHDRAWN
+    assert not cg.multi_agency_panel_reviewed
+    assert rg.referral.status == ReferralStatus.WITHDRAWN
+
+
+@pytest.mark.usefixtures("on_2024_07_03")
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_decision_still_awaiting_assurance_on_a_withdrawn_referral_is_refused(
+    decision_maker: User, assurer: User, approve: bool
+) -> None:
+    # A row left awaiting assurance by a withdrawal made before withdrawals closed it.
+    referral = ReferralFactory.create()
+    negative = _rg(decision_maker, referral, NEGATIVE)
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.WITHDRAWN)
+    with pytest.raises(ValidationError, match=services.ASSURANCE_OF_WITHDRAWN):
+        services.decision_assure(
+            actor=assurer, decision=negative, approve=approve, notes="Sent back."
+        )
+    referral.refresh_from_db()
+    negative.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert negative.assurance_status == AssuranceStatus.AWAITING

@@ -282,3 +282,34 @@ def test_schema_says_an_amendment_needs_a_reason() -> None:
     amend = schema["components"]["schemas"]["ReferralAmendInput"]
     assert "reason" in amend["required"]
     assert amend["properties"]["reason"]["minLength"] == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"birth_year": None, "birth_month": 2, "birth_day": 30},
+            "birth_day",
+            services.BIRTH_DAY_NOT_IN_MONTH.format(month="February", days=29),
+        ),
+        (
+            {"exploitation_ended_on": "2024-02-01", "exploitation_is_ongoing": True},
+            "exploitation_ended_on",
+            services.ENDED_WHILE_ONGOING,
+        ),
+        (
+            {"exploitation_location": "overseas_only", "places": [{"country": "GBR"}]},
+            "places",
+            services.UK_IS_NOT_OVERSEAS,
+        ),
+    ],
+)
+def test_answers_that_cannot_be_true_are_field_errors(
+    overrides: dict[str, Any], field: str, message: str
+) -> None:
+    user = UserFactory.create()
+    body = {**_json(complete_answers()), **overrides}
+    response = _client(user).post(COLLECTION, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+    assert not Referral.objects.filter(status=ReferralStatus.SUBMITTED).exists()

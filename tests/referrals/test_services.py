@@ -353,3 +353,77 @@ def test_duty_to_notify_only_for_organisations_under_the_duty() -> None:
     assert ngo.organisation_type == OrganisationType.NGO
     with pytest.raises(PermissionDeniedError):
         duty_to_notify_submit(user, answers={"exploitation_types": ["sexual"]})
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "month_name", "days"),
+    [
+        (None, 2, 30, "February", 29),
+        (None, 4, 31, "April", 30),
+        (2023, 2, 29, "February", 28),
+        (1990, 11, 31, "November", 30),
+    ],
+)
+def test_a_birth_day_not_in_its_month_is_refused_even_without_a_year(
+    year: int | None, month: int, day: int, month_name: str, days: int
+) -> None:
+    answers = complete_answers(birth_year=year, birth_month=month, birth_day=day)
+    with pytest.raises(ReferralProblemsError) as caught:
+        referral_submit(UserFactory.create(), answers=answers)
+    message = services.BIRTH_DAY_NOT_IN_MONTH.format(month=month_name, days=days)
+    assert caught.value.field_problems == [("birth_day", message)]
+    assert f"{month_name} has {days} days" in message
+
+
+@pytest.mark.parametrize(("year", "month", "day"), [(None, 2, 29), (2024, 2, 29), (None, 3, None)])
+def test_a_partial_or_leap_birth_date_that_can_be_true_is_accepted(
+    year: int | None, month: int, day: int | None
+) -> None:
+    answers = complete_answers(birth_year=year, birth_month=month, birth_day=day)
+    referral = referral_submit(UserFactory.create(), answers=answers)
+    assert referral.status == ReferralStatus.SUBMITTED
+
+
+def test_an_end_date_is_refused_while_the_exploitation_is_ongoing() -> None:
+    ended = complete_answers()["exploitation_started_on"]
+    answers = complete_answers(exploitation_ended_on=ended, exploitation_is_ongoing=True)
+    with pytest.raises(ReferralProblemsError) as caught:
+        referral_submit(UserFactory.create(), answers=answers)
+    assert caught.value.field_problems == [("exploitation_ended_on", services.ENDED_WHILE_ONGOING)]
+    ongoing = referral_submit(
+        UserFactory.create(), answers=complete_answers(exploitation_is_ongoing=True)
+    )
+    assert ongoing.status == ReferralStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("location", "places"),
+    [
+        (ExploitationLocation.OVERSEAS_ONLY, [{"country": "GBR"}]),
+        (ExploitationLocation.OVERSEAS_ONLY, [{"country": "ROU"}, {"country": "GBR"}]),
+        (ExploitationLocation.UK_AND_OVERSEAS, [{"police_force_area": "kent"}, {"country": "GBR"}]),
+    ],
+)
+def test_the_united_kingdom_is_not_a_place_overseas(
+    location: ExploitationLocation, places: list[dict[str, str]]
+) -> None:
+    answers = complete_answers(exploitation_location=location, places=places)
+    with pytest.raises(ReferralProblemsError) as caught:
+        referral_submit(UserFactory.create(), answers=answers)
+    assert caught.value.field_problems == [("places", services.UK_IS_NOT_OVERSEAS)]
+
+
+def test_amendment_cannot_bring_back_an_impossible_answer() -> None:
+    user = UserFactory.create()
+    referral = referral_submit(user, answers=complete_answers())
+    with pytest.raises(ReferralProblemsError) as caught:
+        referral_amend(
+            user,
+            reference=referral.reference,
+            answers={
+                "exploitation_location": ExploitationLocation.OVERSEAS_ONLY,
+                "places": [{"country": "GBR"}],
+            },
+            reason="Correcting the place.",
+        )
+    assert ("places", services.UK_IS_NOT_OVERSEAS) in caught.value.field_problems

@@ -280,3 +280,58 @@ def test_first_responder_home_links_to_the_referral_pages() -> None:
     page = _client(UserFactory.create()).get(reverse("accounts:home")).content.decode()
     for name in ("referrals:start", "referrals:duty-to-notify", "referrals:list"):
         assert f'href="{reverse(name)}"' in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "data", "message"),
+    [
+        (
+            "date-of-birth",
+            {"birth_day": "30", "birth_month": "2", "birth_year": ""},
+            services.BIRTH_DAY_NOT_IN_MONTH.format(month="February", days=29),
+        ),
+        (
+            "when",
+            {
+                "started_day": "10",
+                "started_month": "1",
+                "started_year": "2024",
+                "ended_day": "1",
+                "ended_month": "2",
+                "ended_year": "2024",
+                "exploitation_is_ongoing": "on",
+            },
+            services.ENDED_WHILE_ONGOING,
+        ),
+    ],
+)
+def test_check_answers_refuses_answers_that_cannot_be_true(
+    slug: str, data: dict[str, str], message: str
+) -> None:
+    user = UserFactory.create()
+    draft = referral_draft_save(user, answers=complete_answers())
+    client = _client(user)
+    response = client.post(_step(draft.reference, slug), {**data, "action": "continue"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(reverse("referrals:check", args=[draft.reference]))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+
+
+def test_the_places_step_does_not_offer_the_uk_as_a_country_overseas() -> None:
+    # The UK is chosen by its police force areas (the check refuses GBR as a place too).
+    user = UserFactory.create()
+    draft = referral_draft_save(
+        user, answers=complete_answers(exploitation_location="overseas_only", places=[])
+    )
+    client = _client(user)
+
+    page = client.get(_step(draft.reference, "places")).content.decode()
+    refused = client.post(
+        _step(draft.reference, "places"), {"place_1": "overseas:GBR", "action": "continue"}
+    )
+
+    assert 'value="overseas:FRA"' in page
+    assert 'value="overseas:GBR"' not in page
+    assert refused.status_code == 400

@@ -16,7 +16,7 @@ from django import forms
 from msht.core.models import ExploitationType, IloIndicator, Nationality, PoliceForceArea
 from msht.core.reference import AgeGroup, ExploitationLocation, Gender, ImmigrationStatus
 from msht.referrals.answers import PlaceAnswer, ReferralAnswers
-from msht.referrals.services import MAX_PLACES
+from msht.referrals.services import MAX_PLACES, UK_NATIONALITY
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, "Yes"), (NO, "No")]
@@ -283,7 +283,12 @@ class PlacesForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas = [(f"uk:{code}", name) for code, name in _choices_of(PoliceForceArea)]
-        countries = [(f"overseas:{code}", name) for code, name in _choices_of(Nationality)]
+        # The UK is chosen by its police force areas, never as a country overseas.
+        countries = [
+            (f"overseas:{code}", name)
+            for code, name in _choices_of(Nationality)
+            if code != UK_NATIONALITY
+        ]
         choices: list[Any] = [
             ("", "Select a place"),
             ("UK police force areas", areas),

@@ -6,6 +6,7 @@ it. A check that can find several problems reports them all (ReferralProblemsErr
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 from collections.abc import Iterable
@@ -50,6 +51,8 @@ MAX_PLACES = 10
 SINGLE_COMPETENT_AUTHORITY = "single-competent-authority"
 IMMIGRATION_ENFORCEMENT_COMPETENT_AUTHORITY = "immigration-enforcement-competent-authority"
 UK_NATIONALITY = "GBR"
+# A leap year, for the longest each month can be when the year of birth is not known.
+_LEAP_YEAR = 2000
 # Foreign nationals who may face removal are decided by the IECA (DOMAIN.md, 'Who decides').
 MAY_FACE_REMOVAL = frozenset({ImmigrationStatus.IRREGULAR, ImmigrationStatus.IMMIGRATION_DETENTION})
 
@@ -84,9 +87,17 @@ OVERSEAS_PLACE_NOT_ALLOWED = "Remove the overseas places, or change where exploi
 PLACE_EMPTY = "Select a police force area or a country for each place"
 ENDED_BEFORE_STARTED = "The date exploitation ended must be the same as or after it started"
 DATE_IN_FUTURE = "The date exploitation {which} must be today or in the past"
+ENDED_WHILE_ONGOING = (
+    "The exploitation is marked as ongoing: leave the date it ended blank, or say it is not ongoing"
+)
+UK_IS_NOT_OVERSEAS = (
+    "The United Kingdom is not a country overseas: select the police force area where "
+    "exploitation took place in the UK"
+)
 NARRATIVE_MISSING = "Describe what happened to the person"
 BIRTH_MONTH_INVALID = "Month of birth must be a number from 1 to 12"
 BIRTH_DAY_INVALID = "Day of birth must be a real day of the month"
+BIRTH_DAY_NOT_IN_MONTH = "Day of birth must be a real day of the month: {month} has {days} days"
 BIRTH_DAY_WITHOUT_MONTH = "Enter the month of birth, or leave the day blank"
 BIRTH_DATE_IN_FUTURE = "Date of birth must be in the past"
 UNKNOWN_CODE = "Select a {what} from the list ({code} is not one)"
@@ -279,6 +290,13 @@ def _birth_date_problems(answers: ReferralAnswers, today: dt.date) -> list[tuple
     )
     if day is not None and month is None:
         return [("birth_day", BIRTH_DAY_WITHOUT_MONTH)]
+    if day is not None and month is not None and 1 <= month <= 12:
+        # A partial date (no year) is still a real day of its month: 29 February may be
+        # right for an unknown year, 30 February never is.
+        longest = calendar.monthrange(year if year is not None else _LEAP_YEAR, month)[1]
+        if day > longest:
+            message = BIRTH_DAY_NOT_IN_MONTH.format(month=calendar.month_name[month], days=longest)
+            return [("birth_day", message)]
     if year is None:
         return []
     if year > today.year:
@@ -311,6 +329,10 @@ def _place_problems(answers: ReferralAnswers) -> list[tuple[str, str]]:
     in_uk = any(place.get("police_force_area") for place in places)
     overseas = any(place.get("country") for place in places)
     problems: list[tuple[str, str]] = []
+    # A place in the UK is named by its police force area, so the nation and the statistics
+    # by police force area can be worked out; the UK as a "country overseas" is neither.
+    if any(place.get("country") == UK_NATIONALITY for place in places):
+        problems.append(("places", UK_IS_NOT_OVERSEAS))
     if location in {ExploitationLocation.UK_ONLY, ExploitationLocation.UK_AND_OVERSEAS}:
         if not in_uk:
             problems.append(("places", UK_PLACE_MISSING))
@@ -333,6 +355,8 @@ def _when_problems(answers: ReferralAnswers, today: dt.date) -> list[tuple[str, 
         problems.append(("exploitation_ended_on", DATE_IN_FUTURE.format(which="ended")))
     if started and ended and ended < started:
         problems.append(("exploitation_ended_on", ENDED_BEFORE_STARTED))
+    if ended and answers.get("exploitation_is_ongoing"):
+        problems.append(("exploitation_ended_on", ENDED_WHILE_ONGOING))
     return problems
 
 

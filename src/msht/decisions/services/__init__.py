@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from msht.accounts.models import Organisation, User
@@ -25,6 +26,7 @@ from msht.core.errors import PermissionDeniedError, ValidationError
 from msht.core.reference import UkNation
 from msht.decisions.models import AssuranceStatus, Decision, DecisionOutcome, DecisionStage
 from msht.decisions.services.rules import (
+    ASSURANCE_OF_WITHDRAWN,
     ASSURER_IS_DECISION_MAKER,
     CG_NOT_AWAITED,
     CG_TARGET_DAYS,
@@ -54,6 +56,7 @@ from msht.decisions.services.rules import (
     guard_may_assure,
     guard_may_decide,
     guard_none_awaiting_assurance,
+    guard_not_withdrawn,
     guard_outcome,
     guard_reconsiderable,
     guard_status,
@@ -66,6 +69,7 @@ from msht.decisions.services.rules import (
 from msht.referrals.models import Referral, ReferralStatus
 
 __all__ = [
+    "ASSURANCE_OF_WITHDRAWN",
     "ASSURER_IS_DECISION_MAKER",
     "CG_NOT_AWAITED",
     "CG_TARGET_DAYS",
@@ -364,7 +368,14 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reasons: str) -> Deci
         if not reasons.strip():
             raise ValidationError(WITHDRAW_REASON_MISSING, [WITHDRAW_REASON_MISSING])
         today = _today()
-        pending = list(Decision.objects.select_for_update().filter(referral=referral, outcome=""))
+        # A negative decision awaiting quality assurance has not been issued, so the case is
+        # still without a decision: the withdrawal closes it too, and takes it off the
+        # assurers' queue (approving it later would overturn the withdrawal).
+        pending = list(
+            Decision.objects.select_for_update()
+            .filter(Q(outcome="") | Q(assurance_status=AssuranceStatus.AWAITING), referral=referral)
+            .order_by("pk")
+        )
         stage = (
             DecisionStage.REASONABLE_GROUNDS
             if referral.status == ReferralStatus.SUBMITTED
@@ -377,6 +388,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reasons: str) -> Deci
                 )
             ]
         for decision in pending:
+            superseded = decision.outcome
             decision.started_on = min(decision.started_on, today)
             decision.outcome = DecisionOutcome.WITHDRAWN
             decision.reasons = reasons.strip()
@@ -386,7 +398,16 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reasons: str) -> Deci
             decision.rules_version = policy.rules_version_on(today)
             decision.assurance_status = AssuranceStatus.NOT_REQUIRED
             decision.save()
-            _audit(actor, decision, "decision.withdrawn", stage=decision.stage)
+            if superseded:
+                _audit(
+                    actor,
+                    decision,
+                    "decision.withdrawn",
+                    stage=decision.stage,
+                    superseded_unassured=superseded,
+                )
+            else:
+                _audit(actor, decision, "decision.withdrawn", stage=decision.stage)
         _set_status(actor, referral, ReferralStatus.WITHDRAWN)
         return pending[0]
 
@@ -397,11 +418,13 @@ def decision_assure(
     """Second-person quality assurance of a negative decision (DOMAIN.md, NRM 6): approval
     issues it; rejection sends it back to the decision maker. The assurer is not the maker."""
     with transaction.atomic():
+        # The referral is locked before its decision, in the order referral_withdraw takes.
+        referral = _locked_referral(decision.referral)
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        guard_not_withdrawn(referral)
         guard_may_assure(actor, decision)
         if not approve and not notes.strip():
             raise ValidationError(REJECTION_NOTES_MISSING, [REJECTION_NOTES_MISSING])
-        referral = _locked_referral(decision.referral)
         decision.quality_assurer = _user(actor)
         decision.assured_on = _today()
         decision.assurance_notes = notes.strip()

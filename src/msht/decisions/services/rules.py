@@ -64,6 +64,10 @@ ASSURER_IS_DECISION_MAKER = (
 )
 NOT_AN_ASSURER = "Only a quality assurer of a competent authority can assure a decision."
 REJECTION_NOTES_MISSING = "Enter why the decision is sent back."
+ASSURANCE_OF_WITHDRAWN = (
+    "This referral has been withdrawn or closed without a decision: its decisions can no "
+    "longer be quality assured or issued."
+)
 
 OPEN_STATUSES = {ReferralStatus.SUBMITTED, ReferralStatus.RG_POSITIVE}
 ISSUED_NEGATIVE_STATUS = {
@@ -188,6 +192,13 @@ def guard_within_window(decision: Decision, today: dt.date, exceptional: str) ->
     if today > closes and not exceptional.strip():
         message = RECONSIDERATION_LATE.format(closed=closes)
         raise ValidationError(message, [message])
+
+
+def guard_not_withdrawn(referral: Referral) -> None:
+    """A withdrawn referral is closed without a decision (DOMAIN.md, NRM 7): no decision
+    awaiting quality assurance may be issued on it afterwards and reopen the case."""
+    if referral.status == ReferralStatus.WITHDRAWN:
+        raise ValidationError(ASSURANCE_OF_WITHDRAWN, [ASSURANCE_OF_WITHDRAWN])
 
 
 def guard_may_assure(actor: Actor, decision: Decision) -> None:
