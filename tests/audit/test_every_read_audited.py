@@ -26,7 +26,7 @@ from msht.ingest.models import QuarantinedRow
 from msht.ingest.services import batch_ingest
 from msht.intelligence.models import IntelligenceReport, NetworkRun, SuspectRecord
 from msht.intelligence.services import network_run
-from msht.linkage.models import ClericalPair, LinkageKind
+from msht.linkage.models import ClericalPair
 from msht.referrals.models import PersonEntity, PersonRecord, Referral
 from msht.referrals.services import referral_draft_save
 from tests.accounts.factories import (
@@ -43,6 +43,7 @@ from tests.decisions.factories import (
 )
 from tests.ingest.exports import police_row, write_police
 from tests.intelligence.factories import IntelligenceReportFactory, SuspectRecordFactory
+from tests.linkage.factories import person_pair
 from tests.referrals.factories import PersonRecordFactory, ReferralFactory
 from tests.test_default_deny import ROUTES
 
@@ -112,15 +113,7 @@ class World:
 
     @cached_property
     def person_pair(self) -> ClericalPair:
-        first = PersonRecordFactory.create(given_names="Ana", family_name="Popescu")
-        second = PersonRecordFactory.create(given_names="Anna", family_name="Popescu")
-        return ClericalPair.objects.create(
-            kind=LinkageKind.PERSONS,
-            record_l_id=first.pk,
-            record_r_id=second.pk,
-            match_probability=0.7,
-            match_weight=1.2,
-        )
+        return person_pair()
 
     @cached_property
     def suspect(self) -> SuspectRecord:

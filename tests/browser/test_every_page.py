@@ -71,7 +71,7 @@ from tests.governance.factories import OpenActionFactory
 from tests.ingest.exports import police_row, write_police
 from tests.intelligence.factories import IntelligenceReportFactory, SuspectRecordFactory
 from tests.intelligence.test_networks import _store_world
-from tests.linkage.test_views import _person_pair
+from tests.linkage.factories import person_pair
 from tests.referrals.factories import complete_answers
 from tests.test_default_deny import ROUTES
 
@@ -375,7 +375,7 @@ def _pipelines(users: dict[str, User], tmp_path: Path) -> dict[str, Any]:
     report = IntelligenceReportFactory.create(
         originating_organisation=users[Role.INVESTIGATOR].organisation
     )
-    person_pair = _person_pair()
+    pair = person_pair()
     first, second = (
         SuspectRecordFactory.create(given_names=name) for name in ("Kamaran", "Kamran")
     )
@@ -383,7 +383,7 @@ def _pipelines(users: dict[str, User], tmp_path: Path) -> dict[str, Any]:
         kind=LinkageKind.SUSPECTS,
         record_l_id=first.pk,
         record_r_id=second.pk,
-        run=person_pair.run,
+        run=pair.run,
         match_probability=0.6,
         match_weight=0.5,
     )
@@ -394,8 +394,8 @@ def _pipelines(users: dict[str, User], tmp_path: Path) -> dict[str, Any]:
         "quarantined_row": QuarantinedRow.objects.get().pk,
         "suspect": f"record-{network.recruiter.pk}",
         "report": report.reference,
-        "linkage_run": person_pair.run_id,
-        "person_pair": person_pair.pk,
+        "linkage_run": pair.run_id,
+        "person_pair": pair.pk,
         "suspect_pair": suspect_pair.pk,
         "estimate": estimate.pk,
         "fairness_run": stored_biased_run().pk,

@@ -3,14 +3,12 @@ decision kept."""
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from msht.accounts.models import Role, User
 from msht.audit.models import AuditEvent, AuditEventType
@@ -32,62 +30,15 @@ from tests.accounts.factories import (
     UserFactory,
     sign_in_verified,
 )
-from tests.referrals.factories import PersonRecordFactory
+from tests.linkage.factories import linkage_run, person_pair
 
 pytestmark = pytest.mark.django_db
-
-MODEL = {
-    "probability_two_random_records_match": 0.001,
-    "comparisons": [
-        {
-            "output_column_name": "name",
-            "comparison_description": "names",
-            "comparison_levels": [
-                {"sql_condition": "x is null", "is_null_level": True},
-                {"sql_condition": "a", "label_for_charts": "Same names", "m_probability": 0.6,
-                 "u_probability": 0.001},
-                {"sql_condition": "else", "label_for_charts": "All other", "m_probability": 0.4,
-                 "u_probability": 0.999},
-            ],
-        }
-    ],
-}  # fmt: skip
 
 
 def _client(user: User) -> Client:
     client = Client()
     sign_in_verified(client, user)
     return client
-
-
-def _run() -> LinkageRun:
-    now = timezone.now()
-    return LinkageRun.objects.create(
-        kind=LinkageKind.PERSONS,
-        engine="duckdb",
-        started_at=now - dt.timedelta(minutes=1),
-        finished_at=now,
-        upper_threshold=0.9,
-        lower_threshold=0.5,
-        model=MODEL,
-        counts={"records": 2, "pairs_scored": 1, "pairs_linked": 0, "pairs_for_review": 1},
-        metrics={"entities_before": 0, "entities_after": 2, "clerical": {"decided": 0}},
-        timings={"train": 1.0, "total": 2.0},
-    )
-
-
-def _person_pair() -> ClericalPair:
-    first = PersonRecordFactory.create(given_names="Ana", family_name="Popescu")
-    second = PersonRecordFactory.create(given_names="Anna", family_name="Popescu")
-    return ClericalPair.objects.create(
-        kind=LinkageKind.PERSONS,
-        record_l_id=first.pk,
-        record_r_id=second.pk,
-        run=_run(),
-        match_probability=0.7,
-        match_weight=1.2,
-        evidence=[{"comparison": "name", "level": "Names nearly the same", "match_weight": 7.0}],
-    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in() -> None:
@@ -100,14 +51,14 @@ def test_anonymous_visitors_are_sent_to_sign_in() -> None:
     [(Role.ANALYST, 200), (Role.ADMINISTRATOR, 200), (Role.FIRST_RESPONDER, 403)],
 )
 def test_runs_are_for_analysts_and_administrators(role: Role, status: int) -> None:
-    run = _run()
+    run = linkage_run()
     client = _client(UserFactory.create(role=role))
     assert client.get(reverse("linkage:runs")).status_code == status
     assert client.get(reverse("linkage:run", args=[run.pk])).status_code == status
 
 
 def test_the_run_page_shows_the_match_weights_chart_and_its_table() -> None:
-    run = _run()
+    run = linkage_run()
     response = _client(UserFactory.create(role=Role.ANALYST)).get(
         reverse("linkage:run", args=[run.pk])
     )
@@ -136,14 +87,14 @@ def test_investigators_review_suspect_pairs_but_not_person_pairs() -> None:
 
 
 def test_an_analyst_cannot_see_a_pair_of_victims() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     client = _client(UserFactory.create(role=Role.ANALYST))
     assert client.get(reverse("linkage:pair", args=[pair.pk])).status_code == 403
     assert not AuditEvent.objects.filter(event_type=AuditEventType.RECORD_VIEWED).exists()
 
 
 def test_viewing_a_pair_shows_both_records_and_audits_each_read() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     reviewer = DecisionMakerFactory.create()
     response = _client(reviewer).get(reverse("linkage:pair", args=[pair.pk]))
     page = response.content.decode()
@@ -158,7 +109,7 @@ def test_viewing_a_pair_shows_both_records_and_audits_each_read() -> None:
 
 
 def test_a_decision_is_saved_audited_and_the_pair_leaves_the_queue() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     reviewer = DecisionMakerFactory.create()
     client = _client(reviewer)
     response = client.post(reverse("linkage:pair", args=[pair.pk]), {"decision": "not_match"})
@@ -174,7 +125,7 @@ def test_a_decision_is_saved_audited_and_the_pair_leaves_the_queue() -> None:
 
 
 def test_a_decision_must_be_chosen() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     response = _client(DecisionMakerFactory.create()).post(
         reverse("linkage:pair", args=[pair.pk]), {}
     )
@@ -183,7 +134,7 @@ def test_a_decision_must_be_chosen() -> None:
 
 
 def test_a_decided_pair_cannot_be_decided_again() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     _client(DecisionMakerFactory.create()).post(
         reverse("linkage:pair", args=[pair.pk]), {"decision": "match"}
     )
@@ -216,13 +167,13 @@ def test_an_investigator_decides_a_suspect_pair() -> None:
 
 
 def test_a_pair_whose_record_is_gone_is_not_found() -> None:
-    pair = _person_pair()
+    pair = person_pair()
     PersonRecord.objects.filter(pk=pair.record_r_id).delete()
     response = _client(DecisionMakerFactory.create()).get(reverse("linkage:pair", args=[pair.pk]))
     assert response.status_code == 404
 
 
-def test_the_runs_page_offers_analysts_a_form_to_start_a_run() -> None:
+def test_the_runs_page_offers_analysts_a_form_to_start_alinkage_run() -> None:
     page = _client(UserFactory.create(role=Role.ANALYST)).get(reverse("linkage:runs"))
     content = page.content.decode()
     assert 'data-testid="start-run"' in content
@@ -261,7 +212,7 @@ def test_starting_a_run_queues_it_audits_it_and_starts_the_command_after_commit(
     assert 'data-testid="match-weights-chart"' not in page
 
 
-def test_the_command_the_page_starts_is_msht_link_for_that_run() -> None:
+def test_the_command_the_page_starts_is_msht_link_for_thatlinkage_run() -> None:
     command = launcher.command_for(run_pk=7, kind="persons")
     assert command[1:] == ["-m", "msht.cli", "link", "persons", "--run", "7"]
 
@@ -319,7 +270,7 @@ def test_a_run_whose_process_cannot_start_is_marked_failed_with_the_reason(
 def test_a_run_whose_process_has_gone_does_not_block_the_next(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    gone = _run()
+    gone = linkage_run()
     LinkageRun.objects.filter(pk=gone.pk).update(
         status=LinkageRunStatus.RUNNING, process_id=_a_finished_process_id()
     )
