@@ -398,16 +398,9 @@ def referral_withdraw(*, actor: Actor, referral: Referral, reasons: str) -> Deci
             decision.rules_version = policy.rules_version_on(today)
             decision.assurance_status = AssuranceStatus.NOT_REQUIRED
             decision.save()
-            if superseded:
-                _audit(
-                    actor,
-                    decision,
-                    "decision.withdrawn",
-                    stage=decision.stage,
-                    superseded_unassured=superseded,
-                )
-            else:
-                _audit(actor, decision, "decision.withdrawn", stage=decision.stage)
+            # A negative awaiting assurance is closed too: the audit says what it replaced.
+            extra = {"superseded_unassured": superseded} if superseded else {}
+            _audit(actor, decision, "decision.withdrawn", stage=decision.stage, **extra)
         _set_status(actor, referral, ReferralStatus.WITHDRAWN)
         return pending[0]
 
