@@ -12,7 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,7 +51,7 @@ from msht.accounts.selectors import (
     user_list_read,
 )
 from msht.accounts.sessions import SIGNED_OUT_REASON, signed_out_message
-from msht.core.pagination import page_numbers
+from msht.core.pagination import paginated
 
 # GOV.UK error messages: say what to do (design-system.service.gov.uk, 'Error message').
 USERNAME_MISSING = "Enter your username"
@@ -446,17 +445,8 @@ class UserListView(View):
         )
         filters = form.filters()
         users = user_list_for_administration(request.user, filters=filters)
-        page = Paginator(users, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = list(page.object_list)
+        paging = paginated(request, users, USERS_PAGE_SIZE)
+        shown = list(paging["page"].object_list)
         user_list_read(request.user, shown, filters=filters)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "filter_form": form,
-            "filters": filters,
-            "users": shown,
-            "page": page,
-            "page_numbers": page_numbers(page),
-            "page_query": query.urlencode(),
-        }
+        context = {"filter_form": form, "filters": filters, "users": shown, **paging}
         return render(request, self.template_name, context)

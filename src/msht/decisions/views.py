@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views import View
 
 from msht.accounts.rules import Action, can, require
 from msht.core.errors import PermissionDeniedError, ValidationError
-from msht.core.pagination import page_numbers
+from msht.core.pagination import paginated
 from msht.decisions import selectors, services
 from msht.decisions.forms import (
     APPROVE,
@@ -80,21 +79,17 @@ class DecisionQueueView(View):
         form = QueueFilterForm(data, authorities=choices["competent_authority"])
         filters = form.filters()
         queue = selectors.decision_list_queue(request.user, filters=filters)
-        page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+        paging = paginated(request, queue, PAGE_SIZE)
         rows = [
             {"decision": decision, "remaining": selectors.working_days_remaining(decision)}
-            for decision in page.object_list
+            for decision in paging["page"].object_list
         ]
-        query = request.GET.copy()
-        query.pop("page", None)
         context = {
             "filter_form": form,
             "rows": rows,
-            "page": page,
             "headers": _sort_headers(request, filters),
-            "page_numbers": page_numbers(page),
-            "page_query": query.urlencode(),
             "choices": choices,
+            **paging,
         }
         return render(request, "decisions/queue.html", context)
 
@@ -277,11 +272,8 @@ class AssuranceQueueView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         decisions = selectors.decision_list_awaiting_assurance(request.user)
-        page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
-            request,
-            "decisions/assurance_queue.html",
-            {"page": page, "page_numbers": page_numbers(page)},
+            request, "decisions/assurance_queue.html", paginated(request, decisions, PAGE_SIZE)
         )
 
 

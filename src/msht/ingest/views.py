@@ -6,14 +6,13 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
 from msht.core.errors import ValidationError
-from msht.core.pagination import page_numbers
+from msht.core.pagination import paginated
 from msht.ingest import queued, selectors, services
 from msht.ingest.forms import CorrectionForm, UploadForm
 from msht.ingest.models import Batch, QuarantinedRow, QuarantineStatus
@@ -91,16 +90,11 @@ class QuarantineListView(View):
         source = request.GET.get("source", "")
         status = request.GET.get("status", QuarantineStatus.OPEN)
         rows = selectors.quarantine_list(request.user, source=source, status=status)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return render(
             request,
             "ingest/quarantine_list.html",
             {
-                "page": page,
-                "page_numbers": page_numbers(page),
-                "page_query": query.urlencode(),
+                **paginated(request, rows, PAGE_SIZE),
                 "sources": selectors.source_list(request.user),
                 "source": source,
                 "status": status,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views import View
 
 from msht.accounts.rules import can
 from msht.core.errors import ValidationError
-from msht.core.pagination import page_numbers
+from msht.core.pagination import paginated
 from msht.linkage import selectors, services
 from msht.linkage.charts import match_weights_chart
 from msht.linkage.engine.weights import comparison_levels
@@ -23,7 +22,7 @@ PAGE_SIZE = 50
 
 def _runs_page(request: HttpRequest, form: LinkageRunStartForm, status: int = 200) -> HttpResponse:
     runs = selectors.linkage_run_list(request.user)
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paging = paginated(request, runs, PAGE_SIZE)
     precision = {
         kind.label: selectors.clerical_precision_get(request.user, kind=kind.value)
         for kind in LinkageKind
@@ -32,9 +31,8 @@ def _runs_page(request: HttpRequest, form: LinkageRunStartForm, status: int = 20
         request,
         "linkage/runs.html",
         {
-            "page": page,
-            "page_numbers": page_numbers(page),
-            "runs": page.object_list,
+            **paging,
+            "runs": paging["page"].object_list,
             "precision": precision,
             "form": form,
         },
@@ -103,15 +101,14 @@ class ClericalQueueView(View):
         if kind not in LinkageKind.values:
             raise Http404("No such kind of record")
         pairs = selectors.clerical_pair_list_undecided(request.user, kind=kind)
-        page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+        paging = paginated(request, pairs, PAGE_SIZE)
         return render(
             request,
             "linkage/queue.html",
             {
                 "kind": LinkageKind(kind),
-                "page": page,
-                "page_numbers": page_numbers(page),
-                "pairs": page.object_list,
+                **paging,
+                "pairs": paging["page"].object_list,
             },
         )
 
