@@ -119,13 +119,13 @@ _NO_ORGANISATION = ""
 
 
 def _slotted(*, quarters: bool) -> str:
-    """The referrals (of one organisation when the parameter is set), with their slot."""
+    """The referrals (of the quarters parameter's, when ``quarters``), with their slot's
+    nation and organisation."""
     period = "list_contains($quarters, quarter)" if quarters else "TRUE"
     return (
         f"SELECT *, {_NATION} AS _nation, "  # noqa: S608
         f"coalesce(first_responder_organisation, '{_NO_ORGANISATION}') AS _organisation "
-        f"FROM referrals WHERE {period} "
-        "AND ($organisation IS NULL OR first_responder_organisation = $organisation)"
+        f"FROM referrals WHERE {period}"
     )
 
 
@@ -265,24 +265,35 @@ def _row_counts(connection: duckdb.DuckDBPyConnection, parameters: dict[str, obj
     return counts
 
 
+# The people figures' filters, each with and without the organisation: every dashboard's
+# people from one query.
+_PEOPLE_SETS = ", ".join(
+    f"(quarter{by}{organisation})"
+    for organisation in ("", ", _organisation")
+    for by in ("", ", _nation", ", exploitation_type", ", _nation, exploitation_type")
+)
+
+
 def _people_counts(
     connection: duckdb.DuckDBPyConnection,
     parameters: dict[str, object],
     views: list[View],
-) -> dict[tuple[str, View], int]:
-    """Distinct people per quarter and view (the filters as grouping sets)."""
+) -> dict[str | None, dict[tuple[str, View], int]]:
+    """Distinct people per dashboard (None for the nation), quarter and view, in one query:
+    the filters and the organisation as grouping sets."""
     sql = (
-        "SELECT quarter, _nation, exploitation_type, grouping(_nation), "  # noqa: S608
-        "grouping(exploitation_type), count(DISTINCT person_key) "
-        f"FROM ({_slotted(quarters=True)}) GROUP BY GROUPING SETS ((quarter), "
-        "(quarter, _nation), (quarter, exploitation_type), (quarter, _nation, exploitation_type))"
+        "SELECT quarter, _nation, exploitation_type, _organisation, grouping(_nation), "  # noqa: S608
+        "grouping(exploitation_type), grouping(_organisation), count(DISTINCT person_key) "
+        f"FROM ({_slotted(quarters=True)}) GROUP BY GROUPING SETS ({_PEOPLE_SETS})"
     )
     wanted = set(views)
-    people: dict[tuple[str, View], int] = {}
-    for quarter, nation, kind, any_nation, any_type, count in _rows(connection, sql, parameters):
+    people: dict[str | None, dict[tuple[str, View], int]] = defaultdict(dict)
+    for row in _rows(connection, sql, parameters):
+        quarter, nation, kind, organisation, any_nation, any_type, national, count = row
         view = View(None if any_nation else str(nation), None if any_type else str(kind))
         if view in wanted:
-            people[(str(quarter), view)] = int(str(count))
+            dashboard = None if national else str(organisation)
+            people[dashboard][(str(quarter), view)] = int(str(count))
     return people
 
 
@@ -295,7 +306,7 @@ def _decisions(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> dict[
         "USING (referral_key) "
         "WHERE d.stage = 'rg' AND d.issued AND d.quarter_decided = $quarter GROUP BY ALL"
     )
-    rows = _rows(connection, sql, {"organisation": None, "quarter": str(quarter)})
+    rows = _rows(connection, sql, {"quarter": str(quarter)})
     return {
         (str(nation), str(kind), str(organisation)): [
             float(str(days))
@@ -386,7 +397,7 @@ def protect_dashboards(
     views = _views(sorted(labels["exploitation_type"]))
     # In one order whatever the caller's, so that every caller gets the same suppression.
     listed = sorted(set(organisations))
-    parameters: dict[str, object] = {"quarters": list(series), "organisation": None}
+    parameters: dict[str, object] = {"quarters": list(series)}
     store = _read_counts(connection, quarter, parameters, _owner(set(listed), national=national))
     every = {
         dashboard: _figures(dashboard, store, quarter=quarter, series=series, views=views)
@@ -404,12 +415,11 @@ def protect_dashboards(
     pattern = protect(store.referrals, wanted, rules, known_zeros)
     decided = [one.decided(view) for one in every.values() for view in views]
     decisions_pattern = protect(store.decisions, decided, rules)
+    people = _people_counts(connection, parameters, views)
     for dashboard, one in every.items():
         one.pattern = pattern
         one.decisions_pattern = decisions_pattern
-        _protect_people(
-            one, _people_counts(connection, {**parameters, "organisation": dashboard}, views), rules
-        )
+        _protect_people(one, people.get(dashboard, {}), rules)
     return every
 
 
